@@ -1,0 +1,96 @@
+// Runs one function from the manifest as one invocation: binds it to its invocation context,
+// enforces the function's timeout, and lets a planned crash kill it part-way.
+import type { CrashFaults, InvocationKind } from '../kernel/faults.js';
+import { Invocation, runInInvocation, type InvocationHost } from '../kernel/invocation.js';
+import type { ServiceContext } from '../kernel/service-context.js';
+import type { AppManifest } from '../manifest/app-manifest.js';
+import { loadHandler } from '../manifest/handler-loader.js';
+
+export interface InvokeRequest {
+  kind: InvocationKind;
+  functionKey: string;
+  args: unknown[];
+  /** The user the invocation acts for, if any. */
+  accountId?: string;
+}
+
+export type InvokeOutcome =
+  | { status: 'returned'; value: unknown }
+  | { status: 'threw'; error: unknown }
+  | { status: 'crashed'; afterStorageCalls: number }
+  | { status: 'timedOut' };
+
+export class FunctionRunner {
+  private readonly random;
+  private readonly plannedCrashes: Array<{ functionKey: string; afterStorageCalls: number }> = [];
+  private sequence = 0;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly manifest: AppManifest,
+    private readonly host: InvocationHost,
+  ) {
+    this.random = ctx.random.fork('functions');
+  }
+
+  /** Makes the next invocation of `functionKey` die right after its Nth storage call. */
+  crashNextInvocation(functionKey: string, afterStorageCalls: number): void {
+    this.plannedCrashes.push({ functionKey, afterStorageCalls });
+  }
+
+  async invoke(request: InvokeRequest): Promise<InvokeOutcome> {
+    const definition = this.manifest.functions.get(request.functionKey);
+    if (!definition) throw new Error(`No function '${request.functionKey}' in manifest.yml`);
+    const handler = await loadHandler(this.manifest.appDir, definition.handler);
+    const id = `inv-${++this.sequence}`;
+    const invocation = new Invocation(
+      id,
+      this.host,
+      request.kind,
+      request.functionKey,
+      request.accountId,
+      this.random.fork(id),
+      this.planCrash(request.kind, request.functionKey, this.ctx.faults.crash),
+    );
+    this.ctx.counters.add('functions.invocations');
+    this.ctx.trace.record('invoke', { id, kind: request.kind, functionKey: request.functionKey });
+
+    return new Promise<InvokeOutcome>((resolve) => {
+      let settled = false;
+      const finish = (outcome: InvokeOutcome) => {
+        if (settled) return;
+        settled = true;
+        timeout.cancel();
+        this.ctx.trace.record('invoke-end', { id, status: outcome.status });
+        resolve(outcome);
+      };
+      const timeout = this.ctx.clock.setTimer(definition.timeoutSeconds * 1000, () => {
+        if (settled) return;
+        this.ctx.counters.add('functions.timedOut');
+        this.ctx.log(`[functions] ${request.functionKey} (${id}) timed out after ${definition.timeoutSeconds}s`);
+        invocation.kill();
+        finish({ status: 'timedOut' });
+      });
+      invocation.onKill(() => {
+        if (settled) return;
+        this.ctx.counters.add('functions.crashed');
+        finish({ status: 'crashed', afterStorageCalls: invocation.storageCalls });
+      });
+      runInInvocation(invocation, async () => {
+        try {
+          const value = await handler(...request.args);
+          if (!invocation.dead) finish({ status: 'returned', value });
+        } catch (error) {
+          if (!invocation.dead) finish({ status: 'threw', error });
+        }
+      });
+    });
+  }
+
+  private planCrash(kind: InvocationKind, functionKey: string, crash: CrashFaults): number | undefined {
+    const planned = this.plannedCrashes.findIndex((p) => p.functionKey === functionKey);
+    if (planned >= 0) return this.plannedCrashes.splice(planned, 1)[0]!.afterStorageCalls;
+    if (!crash.kinds.includes(kind) || !this.random.chance(crash.probability)) return undefined;
+    return this.random.int(crash.afterStorageCalls[0], crash.afterStorageCalls[1]);
+  }
+}

@@ -1,0 +1,7 @@
+// The local Forge runtime's public API.
+export { createRuntime, LocalForgeRuntime, type RuntimeOptions } from './runtime.js';
+export type { LatencyModel, Delay } from './kernel/latency.js';
+export type { FaultOptions, FaultPlan } from './kernel/faults.js';
+export type { CounterName, CounterSnapshot } from './kernel/counters.js';
+export { Counters } from './kernel/counters.js';
+export type { TraceEntry } from './kernel/trace.js';

@@ -1,0 +1,81 @@
+// Counters for everything Forge meters, so tests and benchmarks can assert on cost.
+
+export const COUNTER_NAMES = [
+  // KVS requests by kind (each is one metered request)
+  'kvs.get',
+  'kvs.set',
+  'kvs.delete',
+  'kvs.query',
+  'kvs.secret.get',
+  'kvs.secret.set',
+  'kvs.secret.delete',
+  'kvs.entity.get',
+  'kvs.entity.set',
+  'kvs.entity.delete',
+  'kvs.entity.query',
+  'kvs.batch.get',
+  'kvs.batch.set',
+  'kvs.batch.delete',
+  'kvs.transaction',
+  // KVS totals
+  'kvs.requests',
+  'kvs.readRequests',
+  'kvs.writeRequests',
+  'kvs.readUnits',
+  'kvs.writeUnits',
+  'kvs.failedConditions',
+  'kvs.rateLimited',
+  'kvs.injectedErrors',
+  // Async events
+  'events.pushRequests',
+  'events.pushed',
+  'events.pushRejected',
+  'events.delivered',
+  'events.succeeded',
+  'events.retried',
+  'events.retryRequested',
+  'events.failedInvocations',
+  'events.heldBack',
+  'events.duplicated',
+  'events.dropped',
+  'events.cancelled',
+  'events.rateLimited',
+  // Functions
+  'functions.invocations',
+  'functions.crashed',
+  'functions.timedOut',
+  // Jira
+  'jira.requests',
+] as const;
+
+export type CounterName = (typeof COUNTER_NAMES)[number];
+export type CounterSnapshot = Record<CounterName, number>;
+
+export class Counters {
+  private values = new Map<CounterName, number>();
+
+  add(name: CounterName, by = 1): void {
+    this.values.set(name, (this.values.get(name) ?? 0) + by);
+  }
+
+  get(name: CounterName): number {
+    return this.values.get(name) ?? 0;
+  }
+
+  snapshot(): CounterSnapshot {
+    const out = {} as CounterSnapshot;
+    for (const name of COUNTER_NAMES) out[name] = this.get(name);
+    return out;
+  }
+
+  /** The difference `after - before` of two snapshots, for measuring one step. */
+  static diff(before: CounterSnapshot, after: CounterSnapshot): CounterSnapshot {
+    const out = {} as CounterSnapshot;
+    for (const name of COUNTER_NAMES) out[name] = after[name] - before[name];
+    return out;
+  }
+
+  reset(): void {
+    this.values.clear();
+  }
+}

@@ -1,0 +1,104 @@
+// Installs the globals the `@forge/*` packages expect (`__forge_fetch__`, `__forge_runtime__`) and,
+// inside invocations run on a virtual clock, makes time and chance deterministic: `Date`,
+// `setTimeout`, `Math.random` and `crypto.randomUUID` follow the runtime's clock and seed there.
+// Outside invocations (the test harness, vitest itself) every global behaves as usual.
+import nodeCrypto from 'node:crypto';
+import { currentInvocation, type FetchDescriptor } from './invocation.js';
+
+type ForgeFetch = (descriptor: FetchDescriptor, path: string, init?: RequestInit) => Promise<Response>;
+
+declare global {
+  var __forge_fetch__: ForgeFetch | undefined;
+  var __forge_runtime__: unknown;
+}
+
+let installed = false;
+/** Set by the runtime for calls made outside any invocation (a test reading storage, say). */
+let fallbackFetch: ForgeFetch | undefined;
+
+export function setFallbackFetch(fetch: ForgeFetch | undefined): void {
+  fallbackFetch = fetch;
+}
+
+function virtualInvocation() {
+  const invocation = currentInvocation();
+  return invocation && invocation.host.clock.kind === 'virtual' ? invocation : undefined;
+}
+
+export function installSandbox(): void {
+  if (installed) return;
+  installed = true;
+
+  globalThis.__forge_fetch__ = async (descriptor, path, init) => {
+    const invocation = currentInvocation();
+    if (invocation) return invocation.host.fetch(invocation, descriptor, path, init);
+    if (fallbackFetch) return fallbackFetch(descriptor, path, init);
+    throw new Error('No local Forge runtime is open: create one before calling @forge/* APIs.');
+  };
+  // Enough of Forge's runtime object for `@forge/api` helpers that read it; `kvs` stays unset so
+  // `@forge/kvs` takes the `__forge_fetch__` path.
+  globalThis.__forge_runtime__ = {
+    appContext: {
+      appId: 'local-app',
+      appVersion: '1.0.0',
+      environmentId: 'local',
+      environmentType: 'DEVELOPMENT',
+      installationId: 'local-installation',
+    },
+    lambdaContext: {},
+    metrics: {
+      counter: () => ({ incr: () => undefined }),
+      timing: () => ({ measure: () => ({ stop: () => undefined }) }),
+    },
+    tracing: { traceId: 'local', spanId: 'local' },
+  };
+
+  const RealDate = Date;
+  class SandboxDate extends RealDate {
+    constructor(...args: unknown[]) {
+      const invocation = virtualInvocation();
+      if (args.length === 0 && invocation) super(invocation.host.clock.now());
+      else super(...(args as []));
+    }
+    static override now(): number {
+      return virtualInvocation()?.host.clock.now() ?? RealDate.now();
+    }
+  }
+  globalThis.Date = SandboxDate as DateConstructor;
+
+  const realRandom = Math.random;
+  Math.random = () => virtualInvocation()?.random.next() ?? realRandom();
+
+  const realUuid = nodeCrypto.randomUUID.bind(nodeCrypto);
+  const sandboxUuid = ((options?: nodeCrypto.RandomUUIDOptions) =>
+    virtualInvocation()?.random.uuid() ?? realUuid(options)) as typeof nodeCrypto.randomUUID;
+  nodeCrypto.randomUUID = sandboxUuid;
+  if (globalThis.crypto) {
+    const webUuid = globalThis.crypto.randomUUID.bind(globalThis.crypto);
+    globalThis.crypto.randomUUID = () =>
+      (virtualInvocation()?.random.uuid() as ReturnType<typeof webUuid> | undefined) ?? webUuid();
+  }
+
+  const realSetTimeout = globalThis.setTimeout;
+  const realClearTimeout = globalThis.clearTimeout;
+  const virtualTimers = new WeakSet<object>();
+  const sandboxSetTimeout = ((callback: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    const invocation = virtualInvocation();
+    if (!invocation) return realSetTimeout(callback, ms, ...args);
+    const handle = invocation.host.clock.setTimer(ms ?? 0, () => callback(...args));
+    const timer = {
+      cancel: () => handle.cancel(),
+      ref: () => timer,
+      unref: () => timer,
+      hasRef: () => false,
+      refresh: () => timer,
+    };
+    virtualTimers.add(timer);
+    return timer;
+  }) as unknown as typeof setTimeout;
+  globalThis.setTimeout = sandboxSetTimeout;
+  globalThis.clearTimeout = ((timer: unknown) => {
+    if (timer && typeof timer === 'object' && virtualTimers.has(timer)) (timer as { cancel(): void }).cancel();
+    else realClearTimeout(timer as Parameters<typeof clearTimeout>[0]);
+  }) as typeof clearTimeout;
+}

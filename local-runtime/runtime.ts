@@ -1,0 +1,166 @@
+// The local Forge runtime: loads an app from its manifest and serves the real `@forge/*` packages
+// over their own wire protocol (`global.__forge_fetch__`), with emulated KVS, async events and Jira.
+import path from 'node:path';
+import { RealClock, VirtualClock, type Clock } from './kernel/clock.js';
+import { Counters, type CounterSnapshot } from './kernel/counters.js';
+import { resolveFaults, type FaultOptions } from './kernel/faults.js';
+import { jsonResponse } from './kernel/http.js';
+import { Invocation, type FetchDescriptor, type InvocationHost } from './kernel/invocation.js';
+import { ZERO_LATENCY, type LatencyModel } from './kernel/latency.js';
+import { SeededRandom } from './kernel/random.js';
+import { installSandbox, setFallbackFetch } from './kernel/sandbox.js';
+import type { ServiceContext } from './kernel/service-context.js';
+import { Trace, type TraceEntry } from './kernel/trace.js';
+import { loadManifest, type AppManifest } from './manifest/app-manifest.js';
+import { FunctionRunner } from './functions/function-runner.js';
+import { createKvs, type KvsEmulator, type KvsStorageOption, type QuotaOptions } from './kvs/kvs-emulator.js';
+import { createEvents, type EventsEmulator, type EventsOptions } from './events/events-emulator.js';
+import { createJira, type JiraEmulator, type JiraFixture } from './jira/jira-emulator.js';
+import { AppModules } from './functions/app-modules.js';
+
+export interface RuntimeOptions {
+  /** The app folder holding `manifest.yml` and `src/`. Default: the current directory. */
+  appDir?: string;
+  /** `virtual` (default) for tests and simulations; `real` for `npm start`. */
+  clock?: 'virtual' | 'real';
+  /** Start of virtual time, ms since the epoch. */
+  startTime?: number;
+  /** Seed of every random choice the runtime makes. Default 1. */
+  seed?: number;
+  /** Where KVS data lives: in memory (default) or a SQLite file. */
+  storage?: KvsStorageOption;
+  latency?: Partial<LatencyModel>;
+  faults?: FaultOptions;
+  /** Forge's KVS quotas (on by default); `false` turns them off. */
+  quotas?: Partial<QuotaOptions> | false;
+  events?: Partial<EventsOptions>;
+  /** Jira fixture: a path to a JSON file or the fixture itself. */
+  jira?: string | JiraFixture;
+  /** Record a trace of every step (for replay comparisons). Default false. */
+  trace?: boolean;
+  /** Where the runtime's own log lines go. Default: nowhere. */
+  log?: (line: string) => void;
+}
+
+export class LocalForgeRuntime implements InvocationHost {
+  readonly clock: Clock;
+  readonly manifest: AppManifest;
+  readonly counters = new Counters();
+  readonly kvs: KvsEmulator;
+  readonly events: EventsEmulator;
+  readonly jira: JiraEmulator;
+  readonly functions: FunctionRunner;
+  readonly modules: AppModules;
+  private readonly traceLog: Trace;
+  private readonly ctx: ServiceContext;
+  private readonly appInvocation: Invocation;
+  private closed = false;
+
+  constructor(options: RuntimeOptions = {}) {
+    installSandbox();
+    const appDir = path.resolve(options.appDir ?? process.cwd());
+    this.manifest = loadManifest(appDir);
+    this.clock = options.clock === 'real' ? new RealClock() : new VirtualClock(options.startTime);
+    const random = new SeededRandom(options.seed ?? 1);
+    this.traceLog = new Trace(() => this.clock.now(), options.trace ?? false);
+    this.ctx = {
+      clock: this.clock,
+      random,
+      counters: this.counters,
+      trace: this.traceLog,
+      faults: resolveFaults(options.faults),
+      latency: { ...ZERO_LATENCY, ...options.latency },
+      log: options.log ?? (() => undefined),
+    };
+    this.kvs = createKvs(this.ctx, {
+      entities: this.manifest.entities,
+      storage: options.storage ?? { kind: 'memory' },
+      quotas: options.quotas ?? {},
+    });
+    this.functions = new FunctionRunner(this.ctx, this.manifest, this);
+    this.events = createEvents(this.ctx, { manifest: this.manifest, functions: this.functions, ...options.events });
+    this.jira = createJira(this.ctx, options.jira ?? path.join(appDir, 'fixtures', 'jira.json'));
+    this.modules = new AppModules(this.ctx, this.manifest, this.functions, this.jira);
+    // Calls made outside any invocation (a test reading storage through `@forge/kvs`) act as the app.
+    this.appInvocation = new Invocation('app', this, 'app', 'app', undefined, random.fork('app'), undefined);
+    setFallbackFetch((descriptor, p, init) => this.fetch(this.appInvocation, descriptor, p, init));
+  }
+
+  /** Serves one `__forge_fetch__` call from app code. */
+  async fetch(
+    invocation: Invocation,
+    descriptor: FetchDescriptor,
+    requestPath: string,
+    init: RequestInit | undefined,
+  ): Promise<Response> {
+    if (this.closed) throw new Error('The local Forge runtime is closed');
+    if (invocation.dead) return never();
+    if (descriptor.type === 'kvs') {
+      const response = await this.kvs.fetch(requestPath, init);
+      if (invocation.dead) return never();
+      if (invocation.countStorageCall()) {
+        this.ctx.log(`[functions] ${invocation.functionKey} (${invocation.id}) crashed after storage call ${invocation.storageCalls}`);
+        invocation.kill();
+        return never();
+      }
+      return response;
+    }
+    if (descriptor.type === 'fpp' && descriptor.remote === 'stargate' && requestPath.startsWith('/webhook/queue/')) {
+      return this.events.fetch(requestPath, init, invocation);
+    }
+    if (descriptor.type === 'fpp' && descriptor.remote === 'jira') {
+      if (descriptor.provider === 'user') {
+        const accountId = descriptor.accountId ?? invocation.accountId;
+        if (!accountId) return jsonResponse(401, { errorMessages: ['asUser() needs a user: this invocation has none'] });
+        return this.jira.fetch(requestPath, init, { kind: 'user', accountId });
+      }
+      return this.jira.fetch(requestPath, init, { kind: 'app' });
+    }
+    return jsonResponse(404, {
+      message: `The local Forge runtime does not serve ${descriptor.type}/${descriptor.remote ?? ''} ${requestPath}`,
+    });
+  }
+
+  /** Runs the queues (and every timer) until nothing is left to do, in virtual time. */
+  async runUntilIdle(): Promise<void> {
+    for (;;) {
+      await this.clock.idle();
+      if (this.clock.kind === 'virtual') {
+        if ((this.clock as VirtualClock).pendingTimers() === 0 && this.events.inFlight() === 0) return;
+      } else {
+        if (this.events.pending() === 0 && this.events.inFlight() === 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+  }
+
+  /** Advances virtual time by `ms`, running whatever falls due. */
+  async advance(ms: number): Promise<void> {
+    await this.clock.sleep(ms);
+  }
+
+  metered(): CounterSnapshot {
+    return this.counters.snapshot();
+  }
+
+  trace(): readonly TraceEntry[] {
+    return this.traceLog.entries;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.events.close();
+    this.clock.close();
+    this.kvs.close();
+    setFallbackFetch(undefined);
+  }
+}
+
+function never<T>(): Promise<T> {
+  return new Promise<T>(() => undefined);
+}
+
+export async function createRuntime(options: RuntimeOptions = {}): Promise<LocalForgeRuntime> {
+  return new LocalForgeRuntime(options);
+}
