@@ -5,7 +5,12 @@ import { RealClock, VirtualClock, type Clock } from './kernel/clock.js';
 import { Counters, type CounterSnapshot } from './kernel/counters.js';
 import { resolveFaults, type FaultOptions } from './kernel/faults.js';
 import { jsonResponse } from './kernel/http.js';
-import { Invocation, type FetchDescriptor, type InvocationHost } from './kernel/invocation.js';
+import {
+  Invocation,
+  runInInvocation,
+  type FetchDescriptor,
+  type InvocationHost,
+} from './kernel/invocation.js';
 import { ZERO_LATENCY, type LatencyModel } from './kernel/latency.js';
 import { SeededRandom } from './kernel/random.js';
 import { installSandbox, setFallbackFetch } from './kernel/sandbox.js';
@@ -16,7 +21,16 @@ import { FunctionRunner } from './functions/function-runner.js';
 import { createKvs, type KvsEmulator, type KvsStorageOption, type QuotaOptions } from './kvs/kvs-emulator.js';
 import { createEvents, type EventsEmulator, type EventsOptions } from './events/events-emulator.js';
 import { createJira, type JiraEmulator, type JiraFixture } from './jira/jira-emulator.js';
-import { AppModules } from './functions/app-modules.js';
+import {
+  AppModules,
+  type ProductEventInput,
+  type ProductEventReport,
+  type ResolverCall,
+  type ScheduledRun,
+  type WebTriggerRequest,
+  type WebTriggerResponse,
+} from './functions/app-modules.js';
+import type { KvsInspector } from './kvs/kvs-emulator.js';
 
 export interface RuntimeOptions {
   /** The app folder holding `manifest.yml` and `src/`. Default: the current directory. */
@@ -55,6 +69,7 @@ export class LocalForgeRuntime implements InvocationHost {
   private readonly ctx: ServiceContext;
   private readonly appInvocation: Invocation;
   private closed = false;
+  private appRuns = 0;
 
   constructor(options: RuntimeOptions = {}) {
     installSandbox();
@@ -78,7 +93,11 @@ export class LocalForgeRuntime implements InvocationHost {
       quotas: options.quotas ?? {},
     });
     this.functions = new FunctionRunner(this.ctx, this.manifest, this);
-    this.events = createEvents(this.ctx, { manifest: this.manifest, functions: this.functions, ...options.events });
+    this.events = createEvents(this.ctx, {
+      manifest: this.manifest,
+      functions: this.functions,
+      ...options.events,
+    });
     this.jira = createJira(this.ctx, options.jira ?? path.join(appDir, 'fixtures', 'jira.json'));
     this.modules = new AppModules(this.ctx, this.manifest, this.functions, this.jira);
     // Calls made outside any invocation (a test reading storage through `@forge/kvs`) act as the app.
@@ -99,19 +118,26 @@ export class LocalForgeRuntime implements InvocationHost {
       const response = await this.kvs.fetch(requestPath, init);
       if (invocation.dead) return never();
       if (invocation.countStorageCall()) {
-        this.ctx.log(`[functions] ${invocation.functionKey} (${invocation.id}) crashed after storage call ${invocation.storageCalls}`);
+        this.ctx.log(
+          `[functions] ${invocation.functionKey} (${invocation.id}) crashed after storage call ${invocation.storageCalls}`,
+        );
         invocation.kill();
         return never();
       }
       return response;
     }
-    if (descriptor.type === 'fpp' && descriptor.remote === 'stargate' && requestPath.startsWith('/webhook/queue/')) {
+    if (
+      descriptor.type === 'fpp' &&
+      descriptor.remote === 'stargate' &&
+      requestPath.startsWith('/webhook/queue/')
+    ) {
       return this.events.fetch(requestPath, init, invocation);
     }
     if (descriptor.type === 'fpp' && descriptor.remote === 'jira') {
       if (descriptor.provider === 'user') {
         const accountId = descriptor.accountId ?? invocation.accountId;
-        if (!accountId) return jsonResponse(401, { errorMessages: ['asUser() needs a user: this invocation has none'] });
+        if (!accountId)
+          return jsonResponse(401, { errorMessages: ['asUser() needs a user: this invocation has none'] });
         return this.jira.fetch(requestPath, init, { kind: 'user', accountId });
       }
       return this.jira.fetch(requestPath, init, { kind: 'app' });
@@ -119,6 +145,53 @@ export class LocalForgeRuntime implements InvocationHost {
     return jsonResponse(404, {
       message: `The local Forge runtime does not serve ${descriptor.type}/${descriptor.remote ?? ''} ${requestPath}`,
     });
+  }
+
+  /** Calls a UI module's resolver as a user, in an issue's context; returns what it returns. */
+  invokeResolver(call: ResolverCall): Promise<unknown> {
+    return this.modules.invokeResolver(call);
+  }
+
+  /** Delivers a Jira product event to every trigger subscribed to it. */
+  fireProductEvent(eventType: string, payload?: ProductEventInput): Promise<ProductEventReport> {
+    return this.modules.fireProductEvent(eventType, payload);
+  }
+
+  /** Calls a web trigger with Forge's request shape. */
+  callWebTrigger(key: string, request?: Partial<WebTriggerRequest>): Promise<WebTriggerResponse> {
+    return this.modules.callWebTrigger(key, request);
+  }
+
+  runScheduledTrigger(key: string): Promise<ScheduledRun> {
+    return this.modules.runScheduledTrigger(key);
+  }
+
+  /** Runs `fn` as app code inside its own invocation (virtual time and seeded chance apply). */
+  async runAsApp<T>(fn: () => Promise<T>, accountId?: string): Promise<T> {
+    const invocation = new Invocation(
+      `app-${++this.appRuns}`,
+      this,
+      'app',
+      'app',
+      accountId,
+      this.ctx.random.fork(`app-run-${this.appRuns}`),
+      undefined,
+    );
+    return runInInvocation(invocation, fn);
+  }
+
+  /** Unmetered reads of stored data, for assertions. */
+  get storage(): KvsInspector {
+    return this.kvs.inspect;
+  }
+
+  /** Makes the next invocation of `functionKey` die right after its Nth storage call. */
+  crashNextInvocation(functionKey: string, afterStorageCalls: number): void {
+    this.functions.crashNextInvocation(functionKey, afterStorageCalls);
+  }
+
+  appLog(invocation: Invocation, level: string, text: string): void {
+    this.ctx.log(`[${invocation.functionKey} ${invocation.id}] ${level.toUpperCase()} ${text}`);
   }
 
   /** Runs the queues (and every timer) until nothing is left to do, in virtual time. */
@@ -161,6 +234,9 @@ function never<T>(): Promise<T> {
   return new Promise<T>(() => undefined);
 }
 
+/** Creates a runtime for an app folder, with every handler loaded so time can start. */
 export async function createRuntime(options: RuntimeOptions = {}): Promise<LocalForgeRuntime> {
-  return new LocalForgeRuntime(options);
+  const runtime = new LocalForgeRuntime(options);
+  await runtime.functions.preload();
+  return runtime;
 }

@@ -1,15 +1,38 @@
-// PLACEHOLDER INTERFACE — the events helper replaces this body. Exported names and types are the contract.
+// The local emulation of Forge's async events, served to the real `@forge/events` package: this
+// file wires the parts together and keeps the public contract. Semantics live in `publisher.ts`
+// (pushes) and `delivery-engine.ts` (delivery, retries, concurrency); `events-wire.ts` is the HTTP.
+import type { FunctionRunner } from '../functions/function-runner.js';
 import type { Invocation } from '../kernel/invocation.js';
 import type { ServiceContext } from '../kernel/service-context.js';
-import type { FunctionRunner } from '../functions/function-runner.js';
 import type { AppManifest } from '../manifest/app-manifest.js';
+import { DeliveryEngine, type DroppedEventView } from './delivery-engine.js';
+import { serveEvents, type EventsService } from './events-wire.js';
+import { JobRegistry, type JobStats, type JobView } from './job-registry.js';
+import { Publisher } from './publisher.js';
+import { CYCLIC_PUSH_LIMIT, PushChains } from './push-chain.js';
+import { EventRateLimiter } from './rate-limiter.js';
+
+export type { DroppedEventView } from './delivery-engine.js';
+export type { JobStats, JobView } from './job-registry.js';
+export type { ForgeAsyncEvent, RetryContext } from './queued-event.js';
+export { PLATFORM_RETRY_BACKOFF } from './backoff.js';
+export { PLATFORM_FAILURE_REASONS } from './attempt-outcome.js';
+export { DUPLICATE_MAX_GAP_MS } from './delivery-engine.js';
 
 export interface EventsOptions {
   /** Events per minute per installation before pushes answer 429. Forge: 500. */
   eventsPerMinute: number;
   /** How long an event may keep being retried before it is dropped. Forge: 24 h. */
   retentionMs: number;
+  /** Push requests per chain started by one initial invocation before pushes answer 405. Forge: 1000. */
+  cyclicPushLimit: number;
 }
+
+export const DEFAULT_EVENTS_OPTIONS: EventsOptions = {
+  eventsPerMinute: 500,
+  retentionMs: 24 * 60 * 60 * 1000,
+  cyclicPushLimit: CYCLIC_PUSH_LIMIT,
+};
 
 export interface QueuedEventView {
   eventId: string;
@@ -20,6 +43,8 @@ export interface QueuedEventView {
   dueAt: number;
   retryCount: number;
   concurrencyKey?: string;
+  /** A second, at-least-once delivery of an event. */
+  duplicate?: boolean;
 }
 
 export interface EventsEmulator {
@@ -31,12 +56,97 @@ export interface EventsEmulator {
   inFlight(): number;
   /** A view of every event not yet finished, for the console and assertions. */
   snapshot(): QueuedEventView[];
+  /** Events dropped because their retention window ran out, oldest first. */
+  dropped(): DroppedEventView[];
+  /** Every job (push call) so far with its stats. */
+  jobs(): JobView[];
+  /** One job's stats, as `getStats()` answers them; undefined for an unknown job. */
+  jobStats(jobId: string): JobStats | undefined;
   close(): void;
 }
 
 export function createEvents(
-  _ctx: ServiceContext,
-  _options: { manifest: AppManifest; functions: FunctionRunner } & Partial<EventsOptions>,
+  ctx: ServiceContext,
+  options: { manifest: AppManifest; functions: FunctionRunner } & Partial<EventsOptions>,
 ): EventsEmulator {
-  throw new Error('not implemented yet');
+  const settings: EventsOptions = {
+    eventsPerMinute: options.eventsPerMinute ?? DEFAULT_EVENTS_OPTIONS.eventsPerMinute,
+    retentionMs: options.retentionMs ?? DEFAULT_EVENTS_OPTIONS.retentionMs,
+    cyclicPushLimit: options.cyclicPushLimit ?? DEFAULT_EVENTS_OPTIONS.cyclicPushLimit,
+  };
+  // One stream for the service; ids keep their own sub-stream so timing draws never shift them.
+  const random = ctx.random.fork('events');
+  const jobs = new JobRegistry();
+  const chains = new PushChains(settings.cyclicPushLimit);
+  const engine = new DeliveryEngine({
+    ctx,
+    functions: options.functions,
+    jobs,
+    chains,
+    retentionMs: settings.retentionMs,
+    random: random.fork('delivery'),
+  });
+  const publisher = new Publisher({
+    ctx,
+    manifest: options.manifest,
+    engine,
+    jobs,
+    chains,
+    limiter: new EventRateLimiter(settings.eventsPerMinute),
+    ids: random,
+    random: random.fork('push'),
+  });
+  let closed = false;
+
+  const service: EventsService = {
+    publish: (body) => publisher.publish(body),
+    jobStats: (queueName, jobId) => {
+      const stats = jobs.stats(queueName, jobId);
+      ctx.trace.record('event', {
+        step: 'stats',
+        job: ctx.trace.stableId('job', jobId),
+        found: stats !== undefined,
+        ...stats,
+      });
+      return stats;
+    },
+    cancelJob: (queueName, jobId) => {
+      if (!jobs.has(queueName, jobId)) return false;
+      jobs.markCancelled(jobId);
+      const cancelled = engine.cancel(jobId);
+      ctx.trace.record('event', { step: 'cancel', job: ctx.trace.stableId('job', jobId), cancelled });
+      return true;
+    },
+  };
+
+  return {
+    async fetch(path, init) {
+      if (closed) throw new Error('The events emulator is closed');
+      return serveEvents(service, path, init);
+    },
+    pending: () => engine.pending(),
+    inFlight: () => engine.inFlight(),
+    snapshot: () =>
+      engine.events().map((event) => ({
+        eventId: event.eventId,
+        jobId: event.jobId,
+        queueName: event.queueName,
+        body: JSON.parse(event.bodyJson) as Record<string, unknown>,
+        state: event.state,
+        dueAt: event.dueAt,
+        retryCount: event.retryCount,
+        ...(event.concurrency ? { concurrencyKey: event.concurrency.key } : {}),
+        ...(event.duplicate ? { duplicate: true } : {}),
+      })),
+    dropped: () => [...engine.dropped()],
+    jobs: () => jobs.views(),
+    jobStats: (jobId) => {
+      const job = jobs.views().find((j) => j.jobId === jobId);
+      return job && { success: job.success, inProgress: job.inProgress, failed: job.failed };
+    },
+    close() {
+      closed = true;
+      engine.close();
+    },
+  };
 }

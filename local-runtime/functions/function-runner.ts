@@ -12,6 +12,8 @@ export interface InvokeRequest {
   args: unknown[];
   /** The user the invocation acts for, if any. */
   accountId?: string;
+  /** A platform limit below the function's own timeout (Forge gives resolvers 25 s). */
+  maxTimeoutSeconds?: number;
 }
 
 export type InvokeOutcome =
@@ -38,6 +40,15 @@ export class FunctionRunner {
     this.plannedCrashes.push({ functionKey, afterStorageCalls });
   }
 
+  /**
+   * Loads every handler in the manifest. Importing takes real time, during which a virtual clock
+   * would move on, so a run is only replayable once the code is loaded before time starts.
+   */
+  async preload(): Promise<void> {
+    for (const definition of this.manifest.functions.values())
+      await loadHandler(this.manifest.appDir, definition.handler);
+  }
+
   async invoke(request: InvokeRequest): Promise<InvokeOutcome> {
     const definition = this.manifest.functions.get(request.functionKey);
     if (!definition) throw new Error(`No function '${request.functionKey}' in manifest.yml`);
@@ -55,6 +66,7 @@ export class FunctionRunner {
     this.ctx.counters.add('functions.invocations');
     this.ctx.trace.record('invoke', { id, kind: request.kind, functionKey: request.functionKey });
 
+    const timeoutSeconds = Math.min(definition.timeoutSeconds, request.maxTimeoutSeconds ?? Infinity);
     return new Promise<InvokeOutcome>((resolve) => {
       let settled = false;
       const finish = (outcome: InvokeOutcome) => {
@@ -64,12 +76,13 @@ export class FunctionRunner {
         this.ctx.trace.record('invoke-end', { id, status: outcome.status });
         resolve(outcome);
       };
-      const timeout = this.ctx.clock.setTimer(definition.timeoutSeconds * 1000, () => {
+      const timeout = this.ctx.clock.setTimer(timeoutSeconds * 1000, () => {
         if (settled) return;
         this.ctx.counters.add('functions.timedOut');
-        this.ctx.log(`[functions] ${request.functionKey} (${id}) timed out after ${definition.timeoutSeconds}s`);
-        invocation.kill();
+        this.ctx.log(`[functions] ${request.functionKey} (${id}) timed out after ${timeoutSeconds}s`);
+        // Settle first: kill() runs the crash listener, which would report a crash instead.
         finish({ status: 'timedOut' });
+        invocation.kill();
       });
       invocation.onKill(() => {
         if (settled) return;

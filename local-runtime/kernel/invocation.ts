@@ -10,7 +10,14 @@ import type { SeededRandom } from './random.js';
 export interface InvocationHost {
   readonly clock: Clock;
   /** Serves one `__forge_fetch__` call made by app code running in `invocation`. */
-  fetch(invocation: Invocation, descriptor: FetchDescriptor, path: string, init: RequestInit | undefined): Promise<Response>;
+  fetch(
+    invocation: Invocation,
+    descriptor: FetchDescriptor,
+    path: string,
+    init: RequestInit | undefined,
+  ): Promise<Response>;
+  /** Receives what app code writes to `console` inside the invocation (Forge keeps it as app logs). */
+  appLog(invocation: Invocation, level: string, text: string): void;
 }
 
 /** The first argument of `global.__forge_fetch__`, as the `@forge/*` packages send it. */

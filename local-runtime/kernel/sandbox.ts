@@ -1,8 +1,11 @@
 // Installs the globals the `@forge/*` packages expect (`__forge_fetch__`, `__forge_runtime__`) and,
 // inside invocations run on a virtual clock, makes time and chance deterministic: `Date`,
 // `setTimeout`, `Math.random` and `crypto.randomUUID` follow the runtime's clock and seed there.
-// Outside invocations (the test harness, vitest itself) every global behaves as usual.
+// Outside invocations (the test harness, vitest itself) every global behaves as usual. `console`
+// output from inside an invocation goes to the runtime's log, tagged with the function.
 import nodeCrypto from 'node:crypto';
+import { syncBuiltinESMExports } from 'node:module';
+import { format } from 'node:util';
 import { currentInvocation, type FetchDescriptor } from './invocation.js';
 
 type ForgeFetch = (descriptor: FetchDescriptor, path: string, init?: RequestInit) => Promise<Response>;
@@ -73,10 +76,22 @@ export function installSandbox(): void {
   const sandboxUuid = ((options?: nodeCrypto.RandomUUIDOptions) =>
     virtualInvocation()?.random.uuid() ?? realUuid(options)) as typeof nodeCrypto.randomUUID;
   nodeCrypto.randomUUID = sandboxUuid;
+  // `import { randomUUID } from 'node:crypto'` reads the ESM view of the builtin: update it too.
+  syncBuiltinESMExports();
   if (globalThis.crypto) {
     const webUuid = globalThis.crypto.randomUUID.bind(globalThis.crypto);
     globalThis.crypto.randomUUID = () =>
       (virtualInvocation()?.random.uuid() as ReturnType<typeof webUuid> | undefined) ?? webUuid();
+  }
+
+  // App logs belong to the invocation, as in `forge logs`; the runtime decides where they go.
+  for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    const original = console[level].bind(console);
+    console[level] = (...args: unknown[]) => {
+      const invocation = currentInvocation();
+      if (!invocation) return original(...args);
+      invocation.host.appLog(invocation, level, format(...args));
+    };
   }
 
   const realSetTimeout = globalThis.setTimeout;
@@ -98,7 +113,8 @@ export function installSandbox(): void {
   }) as unknown as typeof setTimeout;
   globalThis.setTimeout = sandboxSetTimeout;
   globalThis.clearTimeout = ((timer: unknown) => {
-    if (timer && typeof timer === 'object' && virtualTimers.has(timer)) (timer as { cancel(): void }).cancel();
+    if (timer && typeof timer === 'object' && virtualTimers.has(timer))
+      (timer as { cancel(): void }).cancel();
     else realClearTimeout(timer as Parameters<typeof clearTimeout>[0]);
   }) as typeof clearTimeout;
 }

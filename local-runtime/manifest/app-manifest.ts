@@ -46,7 +46,12 @@ const manifestSchema = z.object({
     webtrigger: z.array(keyed.extend({ function: z.string() })).optional(),
     scheduledTrigger: z.array(keyed.extend({ function: z.string(), interval: z.string() })).optional(),
     'jira:issuePanel': z
-      .array(keyed.extend({ resource: z.string().optional(), resolver: z.object({ function: z.string() }).optional() }))
+      .array(
+        keyed.extend({
+          resource: z.string().optional(),
+          resolver: z.object({ function: z.string() }).optional(),
+        }),
+      )
       .optional(),
   }),
   resources: z.array(z.object({ key: z.string(), path: z.string() })).optional(),

@@ -17,7 +17,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/local-runtime/**', '**/local-runtime'], message: 'src/ runs on Forge: it must not import the local runtime.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/local-runtime/**', '**/local-runtime'],
+              message: 'src/ runs on Forge: it must not import the local runtime.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -1,0 +1,205 @@
+// `npm start` / `npm run forge-local -- <command>`: runs the Forge app in the current folder on the
+// local runtime. No top-level await: the package is CommonJS under tsx.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createRuntime, type LocalForgeRuntime, type RuntimeOptions } from './runtime.js';
+import { startServer } from './server/http-server.js';
+
+const HELP = `Usage: forge-local <command> [options]
+
+Commands:
+  start                       Run the app with a real clock and serve it over HTTP.
+  invoke <resolverKey>        Call a resolver once and print its result as JSON.
+  help                        Show this help.
+
+Options (all commands):
+  --app-dir <dir>             The app folder with manifest.yml (default: current folder)
+  --data-dir <dir>            Where KVS data lives (default: <app-dir>/.local-data)
+  --jira <file>               Jira fixture (default: <app-dir>/fixtures/jira.json; missing = empty Jira)
+  --seed <n>                  Seed of the runtime's random choices (default: 1)
+  -h, --help                  Show this help
+
+Options (start):
+  --port <n>                  HTTP port (default: 8787; 0 picks a free one)
+  --host <addr>               Address to listen on (default: 127.0.0.1)
+  --no-schedules              Do not run scheduled triggers on their intervals
+
+Options (invoke):
+  --module <key>              UI module whose resolver to call (default: the first with one)
+  --payload <json>            The invoke payload (default: {})
+  --account-id <id>           The user calling (needed for asUser())
+  --extension <json>          The module's extension context, e.g. {"type":"jira:issuePanel","issue":{"id":"10001","key":"APP-1"}}
+`;
+
+const OPTIONS = {
+  'app-dir': { type: 'string' },
+  'data-dir': { type: 'string' },
+  jira: { type: 'string' },
+  seed: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'no-schedules': { type: 'boolean' },
+  module: { type: 'string' },
+  payload: { type: 'string' },
+  'account-id': { type: 'string' },
+  extension: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+class UsageError extends Error {}
+
+function integer(
+  value: string | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}`);
+  return n;
+}
+
+function json(value: string | undefined, name: string): unknown {
+  if (value === undefined) return undefined;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    throw new UsageError(`--${name} is not valid JSON: ${value}`);
+  }
+}
+
+function runtimeOptions(values: Values): RuntimeOptions {
+  const appDir = path.resolve(values['app-dir'] ?? process.cwd());
+  const dataDir = path.resolve(appDir, values['data-dir'] ?? '.local-data');
+  mkdirSync(dataDir, { recursive: true });
+  return {
+    appDir,
+    clock: 'real',
+    seed: integer(values.seed, 'seed', 1, 0, 2 ** 32 - 1),
+    storage: { kind: 'sqlite', file: path.join(dataDir, 'kvs.sqlite') },
+    ...(values.jira ? { jira: path.resolve(values.jira) } : {}),
+    log: (line) => console.log(line),
+  };
+}
+
+async function start(values: Values): Promise<void> {
+  const port = integer(values.port, 'port', 8787, 0, 65535);
+  const options = runtimeOptions(values);
+  const rt = await createRuntime(options);
+  let server;
+  try {
+    server = await startServer(rt, {
+      port,
+      host: values.host ?? '127.0.0.1',
+      log: (line) => console.error(line),
+    });
+  } catch (error) {
+    await rt.close();
+    throw error;
+  }
+  const stopSchedules = values['no-schedules'] ? () => undefined : rt.modules.startSchedules();
+  console.log(`Local Forge runtime: app ${rt.manifest.appId}`);
+  console.log(`  app folder: ${rt.manifest.appDir}`);
+  console.log(
+    `  KVS data:   ${options.storage && options.storage.kind === 'sqlite' ? options.storage.file : 'memory'}`,
+  );
+  console.log(`Serving on ${server.url}`);
+  for (const line of server.describe()) console.log(`  ${line}`);
+  console.log('Press Ctrl+C to stop.');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      console.log(`${signal} again: exiting now`);
+      process.exit(1);
+    }
+    stopping = true;
+    console.log(`${signal}: closing the runtime...`);
+    stopSchedules();
+    void server
+      .close()
+      .then(() => rt.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(error);
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+async function invoke(values: Values, functionKey: string | undefined): Promise<void> {
+  if (!functionKey) throw new UsageError('invoke needs the resolver key: forge-local invoke <resolverKey>');
+  const extension = json(values.extension, 'extension');
+  if (
+    extension !== undefined &&
+    (typeof extension !== 'object' || extension === null || Array.isArray(extension))
+  ) {
+    throw new UsageError('--extension must be a JSON object');
+  }
+  let rt: LocalForgeRuntime | undefined;
+  try {
+    rt = await createRuntime(runtimeOptions(values));
+    const value = await rt.modules.invokeResolver({
+      moduleKey: values.module,
+      functionKey,
+      payload: json(values.payload, 'payload') ?? {},
+      accountId: values['account-id'],
+      extension: extension as Record<string, unknown> | undefined,
+    });
+    // Async events the resolver pushed are delivered before the process ends.
+    await rt.runUntilIdle();
+    console.log(JSON.stringify(value ?? null, null, 2));
+  } finally {
+    await rt?.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || command === undefined || command === 'help') {
+    console.log(HELP);
+    return command === undefined && !values.help ? 2 : 0;
+  }
+  try {
+    if (command === 'start') {
+      if (rest.length > 0) throw new UsageError(`start takes no arguments, got: ${rest.join(' ')}`);
+      await start(values);
+      return -1;
+    }
+    if (command === 'invoke') {
+      await invoke(values, rest[0]);
+      return 0;
+    }
+    throw new UsageError(`Unknown command '${command}'`);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n\nRun with --help for usage.`);
+      return 2;
+    }
+    console.error((error as Error)?.stack ?? String(error));
+    return 1;
+  }
+}
+
+// `start` keeps the process alive (-1); every other command sets its exit code.
+void main(process.argv.slice(2)).then((code) => {
+  if (code >= 0) process.exitCode = code;
+});

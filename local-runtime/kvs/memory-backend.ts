@@ -1,0 +1,109 @@
+// The default backend: plain Maps, gone when the runtime closes. Values are kept as JSON text so
+// a caller can never mutate stored data through a reference it holds.
+import {
+  compareKeys,
+  liveAt,
+  namespaceId,
+  type KvsBackend,
+  type ListOptions,
+  type Namespace,
+  type StoredItem,
+} from './backend.js';
+
+interface Row {
+  key: string;
+  json: string;
+  createdAt: number;
+  updatedAt: number;
+  expiresAt?: number;
+}
+
+export class MemoryBackend implements KvsBackend {
+  private readonly spaces = new Map<string, Map<string, Row>>();
+  /** Undo steps of the running `atomically` call. */
+  private journal: Array<() => void> | undefined;
+
+  get(ns: Namespace, key: string, now: number): StoredItem | undefined {
+    const row = this.space(ns).get(key);
+    if (!row) return undefined;
+    const item = toItem(row);
+    return liveAt(item, now) ? item : undefined;
+  }
+
+  put(ns: Namespace, item: StoredItem): void {
+    const space = this.space(ns);
+    this.remember(space, item.key);
+    space.set(item.key, {
+      key: item.key,
+      json: JSON.stringify(item.value),
+      createdAt: item.createdAt,
+      updatedAt: item.updatedAt,
+      ...(item.expiresAt !== undefined ? { expiresAt: item.expiresAt } : {}),
+    });
+  }
+
+  delete(ns: Namespace, key: string): void {
+    const space = this.space(ns);
+    this.remember(space, key);
+    space.delete(key);
+  }
+
+  list(ns: Namespace, now: number, options: ListOptions = {}): StoredItem[] {
+    const { prefix, after, limit } = options;
+    const keys = [...this.space(ns).keys()].sort(compareKeys);
+    const out: StoredItem[] = [];
+    for (const key of keys) {
+      if (prefix !== undefined && !key.startsWith(prefix)) continue;
+      if (after !== undefined && compareKeys(key, after) <= 0) continue;
+      const item = toItem(this.space(ns).get(key)!);
+      if (!liveAt(item, now)) continue;
+      out.push(item);
+      if (limit !== undefined && out.length >= limit) break;
+    }
+    return out;
+  }
+
+  atomically<T>(fn: () => T): T {
+    if (this.journal) return fn();
+    const journal: Array<() => void> = [];
+    this.journal = journal;
+    try {
+      return fn();
+    } catch (error) {
+      for (const undo of journal.reverse()) undo();
+      throw error;
+    } finally {
+      this.journal = undefined;
+    }
+  }
+
+  close(): void {
+    this.spaces.clear();
+  }
+
+  private space(ns: Namespace): Map<string, Row> {
+    const id = namespaceId(ns);
+    let space = this.spaces.get(id);
+    if (!space) {
+      space = new Map();
+      this.spaces.set(id, space);
+    }
+    return space;
+  }
+
+  private remember(space: Map<string, Row>, key: string): void {
+    if (!this.journal) return;
+    const previous = space.get(key);
+    this.journal.push(() => (previous ? space.set(key, previous) : space.delete(key)));
+  }
+}
+
+function toItem(row: Row): StoredItem {
+  return {
+    key: row.key,
+    value: JSON.parse(row.json) as unknown,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    ...(row.expiresAt !== undefined ? { expiresAt: row.expiresAt } : {}),
+  };
+}

@@ -1,0 +1,104 @@
+// The JSON API of the local server: invoke resolvers, fire product events, run scheduled
+// triggers, and read counters, queues and health.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { InvalidInvocationError, ResolverError, UnknownModuleError } from '../functions/app-modules.js';
+import type { LocalForgeRuntime } from '../runtime.js';
+import {
+  HttpError,
+  optionalObject,
+  optionalString,
+  readJsonObject,
+  requireMethod,
+  sendJson,
+} from './http-io.js';
+
+/** A front-end invoke payload is at most 500 KB; leave room for the envelope. */
+const API_BODY_LIMIT = 1024 * 1024;
+
+export async function invokeRoute(
+  rt: LocalForgeRuntime,
+  req: IncomingMessage,
+  res: ServerResponse,
+  moduleKey: string,
+  functionKey: string,
+): Promise<void> {
+  requireMethod(req, 'POST');
+  const body = await readJsonObject(req, API_BODY_LIMIT);
+  try {
+    const value = await rt.modules.invokeResolver({
+      moduleKey,
+      functionKey,
+      payload: body['payload'],
+      accountId: optionalString(body, 'accountId'),
+      extension: optionalObject(body, 'extension'),
+    });
+    sendJson(res, 200, { value: value ?? null });
+  } catch (error) {
+    if (error instanceof ResolverError) {
+      sendJson(res, 500, {
+        error: { status: 500, name: error.name, message: error.message, outcome: error.outcome },
+      });
+      return;
+    }
+    throw error;
+  }
+}
+
+export async function productEventRoute(
+  rt: LocalForgeRuntime,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  requireMethod(req, 'POST');
+  const body = await readJsonObject(req, API_BODY_LIMIT);
+  const eventType = optionalString(body, 'eventType');
+  if (!eventType) throw new HttpError(400, `'eventType' is required, e.g. "avi:jira:updated:issue"`);
+  sendJson(res, 200, await rt.modules.fireProductEvent(eventType, optionalObject(body, 'payload') ?? {}));
+}
+
+export async function scheduledRoute(
+  rt: LocalForgeRuntime,
+  req: IncomingMessage,
+  res: ServerResponse,
+  key: string,
+): Promise<void> {
+  requireMethod(req, 'POST');
+  sendJson(res, 200, await rt.modules.runScheduledTrigger(key));
+}
+
+export function countersRoute(rt: LocalForgeRuntime, req: IncomingMessage, res: ServerResponse): void {
+  requireMethod(req, 'GET', 'HEAD');
+  sendJson(res, 200, rt.metered());
+}
+
+export function queuesRoute(rt: LocalForgeRuntime, req: IncomingMessage, res: ServerResponse): void {
+  requireMethod(req, 'GET', 'HEAD');
+  sendJson(res, 200, {
+    pending: rt.events.pending(),
+    inFlight: rt.events.inFlight(),
+    events: rt.events.snapshot(),
+  });
+}
+
+export function healthRoute(
+  rt: LocalForgeRuntime,
+  req: IncomingMessage,
+  res: ServerResponse,
+  startedAt: number,
+): void {
+  requireMethod(req, 'GET', 'HEAD');
+  sendJson(res, 200, {
+    ok: true,
+    appId: rt.manifest.appId,
+    clock: rt.clock.kind,
+    uptimeMs: Date.now() - startedAt,
+  });
+}
+
+/** Maps the module invokers' own errors to HTTP statuses. */
+export function statusOf(error: unknown): number | undefined {
+  if (error instanceof HttpError) return error.status;
+  if (error instanceof UnknownModuleError) return 404;
+  if (error instanceof InvalidInvocationError) return 413;
+  return undefined;
+}
