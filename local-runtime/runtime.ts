@@ -185,6 +185,11 @@ export class LocalForgeRuntime implements InvocationHost {
     return this.kvs.inspect;
   }
 
+  /** Replaces the fault plan from now on (e.g. calm weather after a storm, to replay dead letters). */
+  setFaults(faults: FaultOptions): void {
+    Object.assign(this.ctx.faults, resolveFaults(faults));
+  }
+
   /** Makes the next invocation of `functionKey` die right after its Nth storage call. */
   crashNextInvocation(functionKey: string, afterStorageCalls: number): void {
     this.functions.crashNextInvocation(functionKey, afterStorageCalls);

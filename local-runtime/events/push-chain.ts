@@ -7,8 +7,10 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 /** Forge: 1000 push requests per chain (HTTP 405, `InvocationLimitReachedError`). */
 export const CYCLIC_PUSH_LIMIT = 1000;
 
+// One storage for every runtime: each enabled AsyncLocalStorage costs every promise in the process.
+const storage = new AsyncLocalStorage<{ owner: PushChains; chain: number }>();
+
 export class PushChains {
-  private readonly storage = new AsyncLocalStorage<number>();
   private readonly counts = new Map<number, number>();
   private nextId = 1;
 
@@ -16,8 +18,8 @@ export class PushChains {
 
   /** Counts one push request in the current chain; returns its id, or undefined over the limit. */
   countPush(): number | undefined {
-    const current = this.storage.getStore();
-    const chain = current ?? this.nextId++;
+    const current = storage.getStore();
+    const chain = current?.owner === this ? current.chain : this.nextId++;
     const count = (this.counts.get(chain) ?? 0) + 1;
     if (count > this.limit) return undefined;
     this.counts.set(chain, count);
@@ -26,6 +28,6 @@ export class PushChains {
 
   /** Runs a consumer so the pushes it makes count against `chain`. */
   run<T>(chain: number, fn: () => T): T {
-    return this.storage.run(chain, fn);
+    return storage.run({ owner: this, chain }, fn);
   }
 }

@@ -81,8 +81,9 @@ export class VirtualClock implements Clock {
     this.current = startMs;
   }
 
+  /** Whole milliseconds, like `Date.now()`; timers may fall between them. */
   now(): number {
-    return this.current;
+    return Math.floor(this.current);
   }
 
   pendingTimers(): number {

@@ -97,9 +97,20 @@ export interface AppManifest {
 
 const DEFAULT_TIMEOUT_SECONDS = 55;
 
+/** Parsed manifests by file content: simulations create thousands of runtimes for one app. */
+const parsed = new Map<string, RawManifest>();
+
+function parseManifest(text: string): RawManifest {
+  let raw = parsed.get(text);
+  if (!raw) {
+    raw = manifestSchema.parse(parse(text));
+    parsed.set(text, raw);
+  }
+  return raw;
+}
+
 export function loadManifest(appDir: string): AppManifest {
-  const file = path.join(appDir, 'manifest.yml');
-  const raw = manifestSchema.parse(parse(readFileSync(file, 'utf8')));
+  const raw = parseManifest(readFileSync(path.join(appDir, 'manifest.yml'), 'utf8'));
   const m = raw.modules;
   const entities = new Map<string, EntityDefinition>();
   for (const entity of raw.app.storage?.entities ?? []) {

@@ -1,35 +1,87 @@
-// The queue consumer: applies an event's commands to the issue's state with a version check.
+// The queue consumer: the only writer of issue state. Validates the event, settles its commands
+// (one read, one pass, conditional commits), and asks for a later retry or dead-letters what is left.
+import { ForgeKvsAPIError } from '@forge/kvs';
 import { InvocationError, InvocationErrorCode } from '@forge/events';
-import { z } from 'zod';
-import { envelope } from '../shared/command-envelope.js';
-import { commitIssue, loadIssue } from '../shared/issue-store.js';
-import { applyCommand } from '../shared/reducer.js';
-import { isCommitConflict } from '../shared/storage-errors.js';
+import { parseCommandEvent } from './command-event.js';
+import { deadLetterCommands, recordMalformed } from './dead-letter-writer.js';
+import {
+  backoffSeconds,
+  encodeRetryData,
+  mustDeadLetter,
+  readRetryState,
+  type RetryContext,
+} from './retry-policy.js';
+import { settleCommands } from './settle-commands.js';
 
-const commandEvent = z.object({ commands: z.array(envelope).min(1) });
-
-interface ConsumerEvent {
+/** The part of Forge's async event the consumer reads. */
+export interface QueueEvent {
   body: unknown;
+  eventId?: string;
+  jobId?: string;
+  retryContext?: RetryContext;
 }
 
-export async function handler(event: ConsumerEvent): Promise<InvocationError | void> {
-  const parsed = commandEvent.safeParse(event.body);
-  if (!parsed.success) {
-    console.error(`Refusing malformed command event: ${parsed.error.message}`);
-    return;
-  }
-  for (const cmd of parsed.data.commands) {
+type RetryRequest = ReturnType<typeof retryLater>;
+
+export async function handler(event: QueueEvent): Promise<RetryRequest | undefined> {
+  const retry = readRetryState(event.retryContext);
+  const parsed = parseCommandEvent(event.body);
+  let malformedRecorded = retry.malformedRecorded ?? false;
+  if (parsed.malformed.length > 0 && !malformedRecorded) {
+    for (const m of parsed.malformed)
+      console.error(`Malformed command in event ${event.eventId ?? '?'}: ${m.reason}`);
     try {
-      const loaded = await loadIssue(cmd.issueId);
-      const result = applyCommand(loaded.state, cmd, loaded.version);
-      if (result.ok) await commitIssue(loaded, result.state, Date.now());
+      await recordMalformed(event.eventId ?? event.jobId ?? 'unknown', parsed.malformed);
+      malformedRecorded = true;
     } catch (error) {
-      if (isCommitConflict(error))
-        return new InvocationError({
-          retryAfter: 1,
-          retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST,
-        });
-      throw error;
+      return retryLater(retry.attempt + 1, error, retry.settled ?? [], false);
     }
   }
+
+  const result = await settleCommands(parsed.commands, {
+    alreadySettled: retry.settled,
+    replay: parsed.replay,
+  });
+  if (result.unsettled.length === 0 && !result.error) return undefined;
+
+  const attempt = retry.attempt + 1;
+  const reason = result.error
+    ? `storage error: ${describe(result.error)}`
+    : `version conflicts persisted after ${result.conflicts} attempts`;
+  let delay = backoffSeconds(attempt);
+  if (mustDeadLetter(attempt, retry.remainingMs, delay)) {
+    try {
+      await deadLetterCommands(result.unsettled, reason, attempt);
+      console.warn(
+        `Dead-lettered ${result.unsettled.length} command(s) after ${attempt} attempts: ${reason}`,
+      );
+      return undefined;
+    } catch (error) {
+      console.error(`Dead-lettering failed, retrying in a minute: ${describe(error)}`);
+      delay = Math.min(delay, 60);
+    }
+  }
+  return retryLater(attempt, result.error, [...result.settled], malformedRecorded, delay);
+}
+
+function retryLater(
+  attempt: number,
+  error: unknown,
+  settled: string[],
+  malformedRecorded: boolean,
+  delay?: number,
+) {
+  const rateLimited = error instanceof ForgeKvsAPIError && error.responseDetails.status === 429;
+  return new InvocationError({
+    retryAfter: delay ?? backoffSeconds(attempt),
+    retryReason: rateLimited
+      ? InvocationErrorCode.FUNCTION_UPSTREAM_RATE_LIMITED
+      : InvocationErrorCode.FUNCTION_RETRY_REQUEST,
+    retryData: encodeRetryData({ attempt, settled, malformedRecorded }),
+  });
+}
+
+function describe(error: unknown): string {
+  if (error instanceof ForgeKvsAPIError) return `${error.code} (${error.responseDetails.status ?? '?'})`;
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,11 +1,10 @@
 // Resolvers behind the issue panel.
 import Resolver from '@forge/resolver';
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { ENVELOPE_SCHEMA_VERSION, type CommandEnvelope } from '../shared/command-envelope.js';
-import { enqueue } from '../shared/command-queue.js';
 import { command } from '../shared/commands.js';
+import { enqueue, newCommand } from '../shared/enqueue.js';
 import { loadIssue } from '../shared/issue-store.js';
+import { readStatuses } from '../shared/command-status.js';
 
 const panelContext = z.object({ extension: z.object({ issue: z.object({ id: z.string() }) }) });
 
@@ -18,17 +17,14 @@ resolver.define('getIssueState', async ({ context }) => {
 
 resolver.define('submitCommand', async ({ payload, context }) => {
   const { id } = panelContext.parse(context).extension.issue;
-  const cmd = command.parse(payload);
-  const envelope = {
-    ...cmd,
-    schemaVersion: ENVELOPE_SCHEMA_VERSION,
-    commandId: randomUUID(),
-    issueId: id,
-    issuedAt: Date.now(),
-    source: 'ui',
-  } satisfies CommandEnvelope;
+  const envelope = newCommand(id, command.parse(payload), { source: 'ui' });
   await enqueue([envelope]);
   return { commandId: envelope.commandId };
+});
+
+resolver.define('getStatuses', async ({ payload }) => {
+  const { commandIds } = z.object({ commandIds: z.array(z.string()).max(25) }).parse(payload);
+  return { statuses: await readStatuses(commandIds) };
 });
 
 export const handler = resolver.getDefinitions();

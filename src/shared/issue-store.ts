@@ -1,38 +1,46 @@
-// Reads and commits an issue's state. The version is the compare-and-set token every commit checks.
-import { FilterConditions, Filter, kvs } from '@forge/kvs';
-import { emptyIssueState, type IssueState } from './issue-state.js';
+// Reads issue records. One storage request however many issues: a single `get`, or a `batchGet`
+// of up to 25 keys (Forge's batch limit) per request.
+import { kvs } from '@forge/kvs';
+import { emptyIssueState } from './issue-state.js';
+import { ENTITY, type IssueRecord, type ReceiptRecord } from './storage-layout.js';
 
-export const ISSUE_STATE_ENTITY = 'issue-state';
+export const BATCH_LIMIT = 25;
 
-export interface IssueRecord {
-  issueId: string;
-  /** 0 means the issue has no record yet. */
-  version: number;
-  updatedAt: number;
-  state: IssueState;
-}
-
-interface StoredIssueRecord {
-  issueId: string;
-  version: number;
-  updatedAt: number;
-  state: IssueState;
+export function emptyIssueRecord(issueId: string): IssueRecord {
+  return { issueId, version: 0, updatedAt: 0, state: emptyIssueState() };
 }
 
 export async function loadIssue(issueId: string): Promise<IssueRecord> {
-  const stored = await kvs.entity<StoredIssueRecord>(ISSUE_STATE_ENTITY).get(issueId);
-  if (!stored) return { issueId, version: 0, updatedAt: 0, state: emptyIssueState() };
-  return stored;
+  return (await kvs.entity<IssueRecord>(ENTITY.issueState).get(issueId)) ?? emptyIssueRecord(issueId);
 }
 
-/** Commits `next` only if the stored version is still `loaded.version`; throws a conflict otherwise. */
-export async function commitIssue(loaded: IssueRecord, state: IssueState, now: number): Promise<number> {
-  const version = loaded.version + 1;
-  const value: StoredIssueRecord = { issueId: loaded.issueId, version, updatedAt: now, state };
-  const conditions =
-    loaded.version === 0
-      ? new Filter<StoredIssueRecord>().and('version', FilterConditions.notExists())
-      : new Filter<StoredIssueRecord>().and('version', FilterConditions.equalTo(loaded.version));
-  await kvs.transact().set(loaded.issueId, value, { entityName: ISSUE_STATE_ENTITY, conditions }).execute();
-  return version;
+export interface Loaded {
+  issues: Map<string, IssueRecord>;
+  receipts: Map<string, ReceiptRecord>;
+}
+
+/** Loads issues (and, when asked, receipts) in as few storage requests as the batch limit allows. */
+export async function loadIssuesAndReceipts(issueIds: string[], commandIds: string[] = []): Promise<Loaded> {
+  const issues = new Map<string, IssueRecord>();
+  const receipts = new Map<string, ReceiptRecord>();
+  if (issueIds.length === 1 && commandIds.length === 0) {
+    issues.set(issueIds[0]!, await loadIssue(issueIds[0]!));
+    return { issues, receipts };
+  }
+  const keys = [
+    ...issueIds.map((key) => ({ key, entityName: ENTITY.issueState })),
+    ...commandIds.map((key) => ({ key, entityName: ENTITY.receipt })),
+  ];
+  for (let i = 0; i < keys.length; i += BATCH_LIMIT) {
+    const result = await kvs.batchGet<IssueRecord | ReceiptRecord>(keys.slice(i, i + BATCH_LIMIT));
+    const failed = result.failedKeys.filter((f) => f.error.code !== 'KEY_NOT_FOUND');
+    if (failed.length > 0)
+      throw new Error(`batch read failed for ${failed.length} key(s): ${failed[0]!.error.message}`);
+    for (const item of result.successfulKeys) {
+      if (item.entityName === ENTITY.issueState) issues.set(item.key, item.value as IssueRecord);
+      else receipts.set(item.key, item.value as ReceiptRecord);
+    }
+  }
+  for (const id of issueIds) if (!issues.has(id)) issues.set(id, emptyIssueRecord(id));
+  return { issues, receipts };
 }

@@ -1,21 +1,122 @@
-// The pure heart of the writer: applies one command to an issue's state. No I/O, no clock.
+// The pure heart of the writer: applies one command to an issue's state. No I/O, no clock, no
+// randomness, so the consumer, the simulation's model and the tests all agree on what a command does.
 import type { CommandEnvelope } from './command-envelope.js';
-import type { IssueState } from './issue-state.js';
+import {
+  MAX_CHECKLIST_ITEMS,
+  MAX_EXTERNAL_EVENTS,
+  newer,
+  type ChecklistEntry,
+  type IssueState,
+  type Register,
+  type Stamp,
+} from './issue-state.js';
 
 export type ApplyResult = { ok: true; state: IssueState } | { ok: false; reason: string };
 
-/** Applies `cmd` to `state`, whose version (commands applied so far) is `_version`. */
-export function applyCommand(state: IssueState, cmd: CommandEnvelope, _version: number): ApplyResult {
+/**
+ * Applies `cmd` to `state`, whose version (the number of commands applied so far) is `version`.
+ * Returns the new state, or a reason the command is refused for good.
+ */
+export function applyCommand(state: IssueState, cmd: CommandEnvelope, version: number): ApplyResult {
+  if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== version) {
+    return {
+      ok: false,
+      reason: `stale view: the issue is at version ${version}, the change was made from version ${cmd.expectedVersion}`,
+    };
+  }
+  const stamp: Stamp = { at: cmd.issuedAt, id: cmd.commandId };
   switch (cmd.type) {
     case 'checklist.add': {
-      if (state.checklist[cmd.payload.itemId]?.added) {
-        return { ok: false, reason: `checklist item '${cmd.payload.itemId}' already exists` };
+      const entry = state.checklist[cmd.payload.itemId];
+      if (entry?.removed) return refuse(`checklist item '${cmd.payload.itemId}' was removed`);
+      if (entry?.added) return refuse(`checklist item '${cmd.payload.itemId}' already exists`);
+      const visible = Object.values(state.checklist).filter((e) => e.added && !e.removed).length;
+      if (visible >= MAX_CHECKLIST_ITEMS)
+        return refuse(`the checklist is full (${MAX_CHECKLIST_ITEMS} items)`);
+      return withEntry(state, cmd.payload.itemId, (e) => ({
+        ...e,
+        added: true,
+        text: lww(e.text, cmd.payload.text, stamp),
+        rank: cmd.payload.rank === undefined ? e.rank : lww(e.rank, cmd.payload.rank, stamp),
+      }));
+    }
+    case 'checklist.rename':
+      return editEntry(state, cmd.payload.itemId, (e) => ({
+        ...e,
+        text: lww(e.text, cmd.payload.text, stamp),
+      }));
+    case 'checklist.check':
+      return editEntry(state, cmd.payload.itemId, (e) => ({
+        ...e,
+        checked: lww(e.checked, cmd.payload.checked, stamp),
+      }));
+    case 'checklist.reorder':
+      return editEntry(state, cmd.payload.itemId, (e) => ({
+        ...e,
+        rank: lww(e.rank, cmd.payload.rank, stamp),
+      }));
+    case 'checklist.remove':
+      // A tombstone, so an edit or a re-add delivered late cannot bring the item back.
+      return withEntry(state, cmd.payload.itemId, (e) => ({ ...e, removed: true }));
+    case 'activity.record': {
+      const counts = { ...state.activity.counts };
+      counts[cmd.payload.kind] += 1;
+      return ok({ ...state, activity: { ...state.activity, counts } });
+    }
+    case 'activity.transition': {
+      const { from, to, at } = cmd.payload;
+      const lastTransition = lww(state.activity.lastTransition, { from, to, at }, { at, id: cmd.commandId });
+      return ok({ ...state, activity: { ...state.activity, lastTransition } });
+    }
+    case 'activity.external': {
+      const event = cmd.payload;
+      if (state.activity.external.some((e) => e.eventId === event.eventId)) {
+        return ok(state); // the same external event sent twice (a webhook retry): keep one
       }
-      const text = { value: cmd.payload.text, stamp: { at: cmd.issuedAt, id: cmd.commandId } };
-      return {
-        ok: true,
-        state: { ...state, checklist: { ...state.checklist, [cmd.payload.itemId]: { added: true, text } } },
-      };
+      // Newest first by (at, eventId); keeping the top N of a set does not depend on arrival order.
+      const external = [...state.activity.external, event]
+        .sort((a, b) => b.at - a.at || (a.eventId < b.eventId ? 1 : a.eventId > b.eventId ? -1 : 0))
+        .slice(0, MAX_EXTERNAL_EVENTS);
+      return ok({ ...state, activity: { ...state.activity, external } });
+    }
+    case 'report.metrics': {
+      const { reportKind, ...result } = cmd.payload;
+      const reportStamp = { at: result.computedAt, id: cmd.commandId };
+      return ok({
+        ...state,
+        reports: { ...state.reports, [reportKind]: lww(state.reports[reportKind], result, reportStamp) },
+      });
     }
   }
+}
+
+function ok(state: IssueState): ApplyResult {
+  return { ok: true, state };
+}
+
+function refuse(reason: string): ApplyResult {
+  return { ok: false, reason };
+}
+
+function lww<T>(current: Register<T> | undefined, value: T, stamp: Stamp): Register<T> {
+  return current && !newer(stamp, current.stamp) ? current : { value, stamp };
+}
+
+function withEntry(
+  state: IssueState,
+  itemId: string,
+  change: (entry: ChecklistEntry) => ChecklistEntry,
+): ApplyResult {
+  const entry = state.checklist[itemId] ?? { added: false, removed: false };
+  return ok({ ...state, checklist: { ...state.checklist, [itemId]: change(entry) } });
+}
+
+/** Edits may arrive before the item's add (delivery is unordered); they wait on the entry. */
+function editEntry(
+  state: IssueState,
+  itemId: string,
+  change: (entry: ChecklistEntry) => ChecklistEntry,
+): ApplyResult {
+  if (state.checklist[itemId]?.removed) return refuse(`checklist item '${itemId}' was removed`);
+  return withEntry(state, itemId, change);
 }

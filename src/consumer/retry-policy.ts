@@ -1,0 +1,56 @@
+// When the consumer cannot settle everything now, it asks the queue to redeliver later (returning
+// an InvocationError keeps the event, costs no push, and carries `retryData`), or, before Forge's
+// retention window would drop the event, it dead-letters what is left.
+import { z } from 'zod';
+
+/** Forge clamps `retryAfter` to 1..900 seconds. */
+export const MAX_RETRY_AFTER_SECONDS = 900;
+const BASE_RETRY_SECONDS = 2;
+/** Forge keeps an event for 24 h; without a retry context we assume the whole window. */
+export const RETENTION_MS = 24 * 60 * 60 * 1000;
+/** Dead-letter with this much of the window left, so writing the dead letter itself can be retried. */
+export const DEAD_LETTER_MARGIN_MS = 2 * 60 * 60 * 1000;
+/** Even inside the window, a command that failed this often goes to the dead letters. */
+export const MAX_ATTEMPTS = 40;
+/** Forge allows 4 KB of retryData; settled ids are carried only while they fit. */
+const RETRY_DATA_BUDGET_BYTES = 3500;
+
+const retryData = z.object({
+  attempt: z.number().int().nonnegative(),
+  settled: z.array(z.string()).optional(),
+  malformedRecorded: z.boolean().optional(),
+});
+export type RetryData = z.infer<typeof retryData>;
+
+export interface RetryContext {
+  retryCount?: number;
+  retryData?: unknown;
+  retentionWindow?: { startTime?: unknown; remainingTimeMs?: number };
+}
+
+export interface RetryState extends RetryData {
+  remainingMs: number;
+}
+
+export function readRetryState(context: RetryContext | undefined): RetryState {
+  const parsed = retryData.safeParse(context?.retryData);
+  const data = parsed.success ? parsed.data : { attempt: context?.retryCount ?? 0 };
+  return { ...data, remainingMs: context?.retentionWindow?.remainingTimeMs ?? RETENTION_MS };
+}
+
+/** Exponential backoff with full jitter: uniform in [1, min(900, 2 * 2^attempt)] seconds. */
+export function backoffSeconds(attempt: number, random: () => number = Math.random): number {
+  const cap = Math.min(MAX_RETRY_AFTER_SECONDS, BASE_RETRY_SECONDS * 2 ** attempt);
+  return Math.max(1, Math.ceil(random() * cap));
+}
+
+export function mustDeadLetter(attempt: number, remainingMs: number, retryAfterSeconds: number): boolean {
+  return attempt >= MAX_ATTEMPTS || remainingMs - retryAfterSeconds * 1000 < DEAD_LETTER_MARGIN_MS;
+}
+
+export function encodeRetryData(data: RetryData): RetryData {
+  const settled = data.settled ?? [];
+  while (settled.length > 0 && JSON.stringify({ ...data, settled }).length > RETRY_DATA_BUDGET_BYTES)
+    settled.pop();
+  return { ...data, settled };
+}

@@ -1,0 +1,37 @@
+// What became of commands, read from their receipts: one storage request for up to 25 ids.
+import { kvs } from '@forge/kvs';
+import { BATCH_LIMIT } from './issue-store.js';
+import { ENTITY, type CommandStatus, type ReceiptRecord } from './storage-layout.js';
+
+export const MAX_STATUS_IDS = BATCH_LIMIT;
+
+export interface CommandOutcome {
+  commandId: string;
+  /** `pending` until the consumer settles it (an id never enqueued also reads as pending). */
+  status: CommandStatus;
+  version?: number;
+  reason?: string;
+  settledAt?: number;
+}
+
+export async function readStatuses(commandIds: readonly string[]): Promise<CommandOutcome[]> {
+  const ids = [...new Set(commandIds)];
+  if (ids.length === 0) return [];
+  if (ids.length > MAX_STATUS_IDS)
+    throw new RangeError(`ask for at most ${MAX_STATUS_IDS} command ids at once`);
+  const result = await kvs.batchGet<ReceiptRecord>(ids.map((key) => ({ key, entityName: ENTITY.receipt })));
+  const failed = result.failedKeys.filter((f) => f.error.code !== 'KEY_NOT_FOUND');
+  if (failed.length > 0) throw new Error(`reading receipts failed: ${failed[0]!.error.message}`);
+  const found = new Map(result.successfulKeys.map((item) => [item.key, item.value]));
+  return ids.map((commandId) => {
+    const receipt = found.get(commandId);
+    if (!receipt) return { commandId, status: 'pending' };
+    return {
+      commandId,
+      status: receipt.status,
+      version: receipt.version,
+      ...(receipt.reason ? { reason: receipt.reason } : {}),
+      settledAt: receipt.settledAt,
+    };
+  });
+}
