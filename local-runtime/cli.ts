@@ -2,9 +2,10 @@
 // local runtime. No top-level await: the package is CommonJS under tsx.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createRuntime, type LocalForgeRuntime, type RuntimeOptions } from './runtime.js';
-import { startServer } from './server/http-server.js';
+import { startServer, type ServerPlugin } from './server/http-server.js';
 
 const HELP = `Usage: forge-local <command> [options]
 
@@ -24,6 +25,8 @@ Options (start):
   --port <n>                  HTTP port (default: 8787; 0 picks a free one)
   --host <addr>               Address to listen on (default: 127.0.0.1)
   --no-schedules              Do not run scheduled triggers on their intervals
+  --plugin <module>           Serve an app's own pages too: a module whose default export is a
+                              ServerPlugin (repeatable), e.g. --plugin console/console-plugin.ts
 
 Options (invoke):
   --module <key>              UI module whose resolver to call (default: the first with one)
@@ -40,6 +43,7 @@ const OPTIONS = {
   port: { type: 'string' },
   host: { type: 'string' },
   'no-schedules': { type: 'boolean' },
+  plugin: { type: 'string', multiple: true },
   module: { type: 'string' },
   payload: { type: 'string' },
   'account-id': { type: 'string' },
@@ -88,6 +92,19 @@ function runtimeOptions(values: Values): RuntimeOptions {
   };
 }
 
+async function loadPlugins(modules: string[]): Promise<ServerPlugin[]> {
+  const plugins: ServerPlugin[] = [];
+  for (const module of modules) {
+    type Loaded = { default?: ServerPlugin & { default?: ServerPlugin } };
+    const loaded = (await import(pathToFileURL(path.resolve(module)).href)) as Loaded;
+    // A TypeScript module compiled to CommonJS arrives as `{ default: { default: plugin } }`.
+    const plugin = typeof loaded.default?.handle === 'function' ? loaded.default : loaded.default?.default;
+    if (!plugin || typeof plugin.handle !== 'function') throw new Error(`${module} has no default-exported ServerPlugin`);
+    plugins.push(plugin);
+  }
+  return plugins;
+}
+
 async function start(values: Values): Promise<void> {
   const port = integer(values.port, 'port', 8787, 0, 65535);
   const options = runtimeOptions(values);
@@ -98,6 +115,7 @@ async function start(values: Values): Promise<void> {
       port,
       host: values.host ?? '127.0.0.1',
       log: (line) => console.error(line),
+      plugins: await loadPlugins(values.plugin ?? []),
     });
   } catch (error) {
     await rt.close();

@@ -22,6 +22,16 @@ export interface ServerOptions {
   /** Default 127.0.0.1: the runtime has no authentication, so it stays local unless asked. */
   host?: string;
   log?: (line: string) => void;
+  /** App-specific pages and endpoints served beside the runtime's own (e.g. a console). */
+  plugins?: ServerPlugin[];
+}
+
+/** Extra routes an app adds to the local server; `handle` answers true when it served the request. */
+export interface ServerPlugin {
+  name: string;
+  handle(rt: LocalForgeRuntime, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
+  /** Lines for the route listing, given the server's base URL. */
+  describe(base: string): string[];
 }
 
 export interface RunningServer {
@@ -41,7 +51,7 @@ export async function startServer(
   const log = options.log ?? (() => undefined);
   const startedAt = Date.now();
   const server = createServer((req, res) => {
-    void handle(rt, req, res, startedAt).catch((error: unknown) => {
+    void handle(rt, req, res, startedAt, options.plugins ?? []).catch((error: unknown) => {
       const status = statusOf(error);
       if (status === undefined)
         log(`[server] ${req.method} ${req.url} failed: ${(error as Error)?.stack ?? String(error)}`);
@@ -75,7 +85,7 @@ export async function startServer(
     url,
     port,
     server,
-    describe: () => describeRoutes(rt, url),
+    describe: () => [...describeRoutes(rt, url), ...(options.plugins ?? []).flatMap((p) => p.describe(url))],
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -89,8 +99,10 @@ async function handle(
   req: IncomingMessage,
   res: ServerResponse,
   startedAt: number,
+  plugins: ServerPlugin[],
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://local');
+  for (const plugin of plugins) if (await plugin.handle(rt, req, res, url)) return;
   const parts = url.pathname.split('/').slice(1);
   const [first, second, third, fourth] = parts;
   const decode = (part: string | undefined) => {
