@@ -99,7 +99,8 @@ async function loadPlugins(modules: string[]): Promise<ServerPlugin[]> {
     const loaded = (await import(pathToFileURL(path.resolve(module)).href)) as Loaded;
     // A TypeScript module compiled to CommonJS arrives as `{ default: { default: plugin } }`.
     const plugin = typeof loaded.default?.handle === 'function' ? loaded.default : loaded.default?.default;
-    if (!plugin || typeof plugin.handle !== 'function') throw new Error(`${module} has no default-exported ServerPlugin`);
+    if (!plugin || typeof plugin.handle !== 'function')
+      throw new Error(`${module} has no default-exported ServerPlugin`);
     plugins.push(plugin);
   }
   return plugins;
