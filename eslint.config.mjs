@@ -3,7 +3,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.local-data/', 'coverage/'] },
+  // static/ is Vite's build output (git-ignored), not source.
+  { ignores: ['node_modules/', '.local-data/', 'coverage/', 'static/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -3,5 +3,5 @@ export { createRuntime, LocalForgeRuntime, type RuntimeOptions } from './runtime
 export type { LatencyModel, Delay } from './kernel/latency.js';
 export type { FaultOptions, FaultPlan } from './kernel/faults.js';
 export type { CounterName, CounterSnapshot } from './kernel/counters.js';
-export { Counters } from './kernel/counters.js';
+export { COUNTER_GROUPS, Counters } from './kernel/counters.js';
 export type { TraceEntry } from './kernel/trace.js';

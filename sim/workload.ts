@@ -65,6 +65,8 @@ async function send(
 
 function activity(random: SeededRandom, now: number): Command {
   const roll = random.next();
+  // Now and then the issue is deleted in Jira: every command settled after it must be refused.
+  if (roll < 0.01) return { type: 'issue.delete', payload: { at: now } };
   if (roll < 0.5)
     return {
       type: 'activity.record',

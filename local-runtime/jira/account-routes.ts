@@ -1,7 +1,13 @@
 // GET /rest/api/3/myself and GET /rest/api/3/mypermissions, answered for the caller: a user holds
-// what the fixture grants; the app holds everything.
+// what the fixture grants; the app holds everything. Global permissions (ADMINISTER) do not depend on
+// the issue or project asked about, as in Jira.
 import { jsonResponse } from '../kernel/http.js';
-import { PROJECT_PERMISSIONS, type JiraPermission } from './fixture.js';
+import {
+  GLOBAL_PERMISSIONS,
+  PROJECT_PERMISSIONS,
+  type JiraGlobalPermission,
+  type JiraPermission,
+} from './fixture.js';
 import { jiraError, type JiraRequest } from './jira-request.js';
 
 export function myself(request: JiraRequest): Response {
@@ -35,11 +41,12 @@ export function myPermissions(request: JiraRequest): Response {
     .map((p) => p.trim())
     .filter(Boolean);
   if (requested.length === 0) return jiraError(400, 'The permissions query parameter is required.');
-  const unknown = requested.filter((p) => !(PROJECT_PERMISSIONS as readonly string[]).includes(p));
+  const known: readonly string[] = [...PROJECT_PERMISSIONS, ...GLOBAL_PERMISSIONS];
+  const unknown = requested.filter((p) => !known.includes(p));
   if (unknown.length > 0) {
     return jiraError(
       400,
-      `Unrecognized permission key(s) in the local Jira: ${unknown.join(', ')}. Known: ${PROJECT_PERMISSIONS.join(', ')}.`,
+      `Unrecognized permission key(s) in the local Jira: ${unknown.join(', ')}. Known: ${known.join(', ')}.`,
     );
   }
 
@@ -63,9 +70,22 @@ export function myPermissions(request: JiraRequest): Response {
   }
 
   const permissions: Record<string, unknown> = {};
-  for (const [index, key] of (requested as JiraPermission[]).entries()) {
+  for (const [index, key] of requested.entries()) {
+    if ((GLOBAL_PERMISSIONS as readonly string[]).includes(key)) {
+      const globalKey = key as JiraGlobalPermission;
+      permissions[key] = {
+        id: String(GLOBAL_PERMISSIONS.indexOf(globalKey)),
+        key,
+        name: 'Administer Jira',
+        type: 'GLOBAL',
+        description: `Local Jira global permission ${key} (#${index + 1} asked for).`,
+        havePermission: store.hasGlobal(caller, globalKey),
+      };
+      continue;
+    }
+    const projectKey = key as JiraPermission;
     permissions[key] = {
-      id: String(10 + PROJECT_PERMISSIONS.indexOf(key)),
+      id: String(10 + PROJECT_PERMISSIONS.indexOf(projectKey)),
       key,
       name: key
         .toLowerCase()
@@ -74,7 +94,7 @@ export function myPermissions(request: JiraRequest): Response {
         .join(' '),
       type: 'PROJECT',
       description: `Local Jira permission ${key} (#${index + 1} asked for).`,
-      havePermission: projectKeys.some((p) => store.has(caller, p, key)),
+      havePermission: projectKeys.some((p) => store.has(caller, p, projectKey)),
     };
   }
   return jsonResponse(200, { permissions });

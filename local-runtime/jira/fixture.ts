@@ -16,6 +16,10 @@ export const PROJECT_PERMISSIONS = [
 ] as const;
 export type JiraPermission = (typeof PROJECT_PERMISSIONS)[number];
 
+/** Global permissions the local Jira knows (Jira's `type: GLOBAL`); fixtures grant them per user. */
+export const GLOBAL_PERMISSIONS = ['ADMINISTER'] as const;
+export type JiraGlobalPermission = (typeof GLOBAL_PERMISSIONS)[number];
+
 const permission = z.enum(PROJECT_PERMISSIONS);
 const record = z.record(z.string(), z.unknown());
 
@@ -25,6 +29,8 @@ const userSchema = z.object({
   emailAddress: z.string().optional(),
   /** project key (or `*` for every project) -> permissions the user holds there */
   projects: z.record(z.string(), z.array(permission)),
+  /** Global permissions, e.g. `ADMINISTER` for a Jira administrator. */
+  global: z.array(z.enum(GLOBAL_PERMISSIONS)).optional(),
 });
 
 const projectSchema = z.object({ id: z.string(), key: z.string(), name: z.string() });

@@ -5,6 +5,7 @@ import { parseJsonBody } from '../kernel/http.js';
 import { sampleDelay } from '../kernel/latency.js';
 import type { ServiceContext } from '../kernel/service-context.js';
 import { myPermissions, myself } from './account-routes.js';
+import { approximateCount } from './count-routes.js';
 import { loadJiraFixture, type JiraFixture, type JiraIssue, type JiraUser } from './fixture.js';
 import { getChangelog, getIssue } from './issue-routes.js';
 import { jiraError, JiraHttpError, type JiraRequest } from './jira-request.js';
@@ -39,6 +40,7 @@ const ROUTES: Route[] = [
   { method: ['GET'], pattern: new RegExp(`^/rest/api/3/issue/${SEGMENT}/changelog$`), handle: getChangelog },
   { method: ['GET', 'POST'], pattern: /^\/rest\/api\/3\/search\/jql$/, handle: searchJql },
   { method: ['GET', 'POST'], pattern: /^\/rest\/api\/3\/search$/, handle: legacySearch },
+  { method: ['POST'], pattern: /^\/rest\/api\/3\/search\/approximate-count$/, handle: approximateCount },
   { method: ['GET'], pattern: /^\/rest\/api\/3\/mypermissions$/, handle: myPermissions },
   { method: ['GET'], pattern: /^\/rest\/api\/3\/myself$/, handle: myself },
 ];

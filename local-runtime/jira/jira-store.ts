@@ -1,6 +1,13 @@
 // The local Jira's data with its indexes, and who may see what: a user holds the permissions the
 // fixture grants per project (or on `*`); the app holds every permission everywhere.
-import type { JiraData, JiraIssue, JiraPermission, JiraProject, JiraUser } from './fixture.js';
+import type {
+  JiraData,
+  JiraGlobalPermission,
+  JiraIssue,
+  JiraPermission,
+  JiraProject,
+  JiraUser,
+} from './fixture.js';
 
 export type JiraCaller = { kind: 'app' } | { kind: 'user'; accountId: string };
 
@@ -54,6 +61,11 @@ export class JiraStore {
     const user = this.users.get(caller.accountId);
     if (!user) return false;
     return [...(user.projects[projectKey] ?? []), ...(user.projects['*'] ?? [])].includes(permission);
+  }
+
+  hasGlobal(caller: JiraCaller, permission: JiraGlobalPermission): boolean {
+    if (caller.kind === 'app') return true;
+    return this.users.get(caller.accountId)?.global?.includes(permission) ?? false;
   }
 
   /** Jira hides an issue the caller may not browse: it answers as if the issue did not exist. */

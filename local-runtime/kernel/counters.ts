@@ -1,54 +1,56 @@
 // Counters for everything Forge meters, so tests and benchmarks can assert on cost.
 
-export const COUNTER_NAMES = [
-  // KVS requests by kind (each is one metered request)
-  'kvs.get',
-  'kvs.set',
-  'kvs.delete',
-  'kvs.query',
-  'kvs.secret.get',
-  'kvs.secret.set',
-  'kvs.secret.delete',
-  'kvs.entity.get',
-  'kvs.entity.set',
-  'kvs.entity.delete',
-  'kvs.entity.query',
-  'kvs.batch.get',
-  'kvs.batch.set',
-  'kvs.batch.delete',
-  'kvs.transaction',
-  // KVS totals
-  'kvs.requests',
-  'kvs.readRequests',
-  'kvs.writeRequests',
-  'kvs.readUnits',
-  'kvs.writeUnits',
-  'kvs.failedConditions',
-  'kvs.rateLimited',
-  'kvs.injectedErrors',
-  // Async events
-  'events.pushRequests',
-  'events.pushed',
-  'events.pushRejected',
-  'events.delivered',
-  'events.succeeded',
-  'events.retried',
-  'events.retryRequested',
-  'events.failedInvocations',
-  'events.heldBack',
-  'events.duplicated',
-  'events.dropped',
-  'events.cancelled',
-  'events.rateLimited',
-  // Functions
-  'functions.invocations',
-  'functions.crashed',
-  'functions.timedOut',
-  // Jira
-  'jira.requests',
-] as const;
+/** Everything Forge meters, in the groups Forge bills and limits them by. */
+export const COUNTER_GROUPS = {
+  // Each KVS request is one metered request of its kind.
+  'KVS requests by kind': [
+    'kvs.get',
+    'kvs.set',
+    'kvs.delete',
+    'kvs.query',
+    'kvs.secret.get',
+    'kvs.secret.set',
+    'kvs.secret.delete',
+    'kvs.entity.get',
+    'kvs.entity.set',
+    'kvs.entity.delete',
+    'kvs.entity.query',
+    'kvs.batch.get',
+    'kvs.batch.set',
+    'kvs.batch.delete',
+    'kvs.transaction',
+  ],
+  'KVS totals': [
+    'kvs.requests',
+    'kvs.readRequests',
+    'kvs.writeRequests',
+    'kvs.readUnits',
+    'kvs.writeUnits',
+    'kvs.failedConditions',
+    'kvs.rateLimited',
+    'kvs.injectedErrors',
+  ],
+  'Async events': [
+    'events.pushRequests',
+    'events.pushed',
+    'events.pushRejected',
+    'events.delivered',
+    'events.succeeded',
+    'events.retried',
+    'events.retryRequested',
+    'events.failedInvocations',
+    'events.heldBack',
+    'events.duplicated',
+    'events.dropped',
+    'events.cancelled',
+    'events.rateLimited',
+  ],
+  'Functions and Jira': ['functions.invocations', 'functions.crashed', 'functions.timedOut', 'jira.requests'],
+} as const;
 
-export type CounterName = (typeof COUNTER_NAMES)[number];
+export const COUNTER_NAMES = Object.values(COUNTER_GROUPS).flat();
+
+export type CounterName = (typeof COUNTER_GROUPS)[keyof typeof COUNTER_GROUPS][number];
 export type CounterSnapshot = Record<CounterName, number>;
 
 export class Counters {

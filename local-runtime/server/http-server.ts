@@ -12,6 +12,7 @@ import {
   scheduledRoute,
   statusOf,
 } from './api-routes.js';
+import { describeCustomUi, handleCustomUi } from './custom-ui-host.js';
 import { HttpError, requireMethod, sendError, sendJson } from './http-io.js';
 import { resolveResourceFile, sendFile } from './static-files.js';
 import { handleWebTrigger } from './webtrigger-route.js';
@@ -135,6 +136,7 @@ async function handle(
       req.method === 'HEAD',
     );
   }
+  if (first === 'ui') return handleCustomUi(rt, req, res, url);
   if (first === 'api') {
     if (second === 'invoke' && third && fourth && parts.length === 4) {
       return invokeRoute(rt, req, res, decode(third), decode(fourth));
@@ -175,6 +177,6 @@ function describeRoutes(rt: LocalForgeRuntime, base: string): string[] {
   for (const [key, p] of m.resources) lines.push(`GET  ${base}/resources/${key}/  static files from ${p}`);
   lines.push(`GET  ${base}/api/counters  metered counters`);
   lines.push(`GET  ${base}/api/queues  async events not yet finished`);
-  lines.push(`GET  ${base}/api/health`);
+  lines.push(`GET  ${base}/api/health`, ...describeCustomUi(rt, base));
   return lines;
 }

@@ -2,7 +2,13 @@
 // conditioned on the version it was computed from, and each receipt on not existing yet: the one
 // transaction both serializes writers and deduplicates commands.
 import { Filter, FilterConditions, kvs } from '@forge/kvs';
-import { ENTITY, RECEIPT_TTL, type IssueRecord, type ReceiptRecord } from '../shared/storage-layout.js';
+import {
+  DELETED_ISSUE_TTL,
+  ENTITY,
+  RECEIPT_TTL,
+  type IssueRecord,
+  type ReceiptRecord,
+} from '../shared/storage-layout.js';
 import { TRANSACTION_LIMIT, type CommitChunk } from './settle-pass.js';
 
 export type Transaction = CommitChunk[];
@@ -55,8 +61,16 @@ export async function executeTransaction(transaction: Transaction, replay: boole
   const tx = kvs.transact();
   for (const chunk of transaction) {
     const conditions = versionCondition(chunk.expectedVersion);
-    if (chunk.record) tx.set(chunk.issueId, chunk.record, { entityName: ENTITY.issueState, conditions });
-    else tx.check(chunk.issueId, { entityName: ENTITY.issueState, conditions });
+    if (chunk.record) {
+      // A deleted issue's tombstone frees its storage once no late command can still arrive.
+      const deleted = chunk.record.state.deletedAt !== undefined;
+      tx.set(
+        chunk.issueId,
+        chunk.record,
+        { entityName: ENTITY.issueState, conditions },
+        deleted ? { ttl: DELETED_ISSUE_TTL } : undefined,
+      );
+    } else tx.check(chunk.issueId, { entityName: ENTITY.issueState, conditions });
     for (const receipt of chunk.receipts) {
       tx.set(
         receipt.commandId,

@@ -1,15 +1,96 @@
-// External deployment events. Until signed-request authentication lands (producers issue), this
-// web trigger refuses every call: an unauthenticated write path must never be open.
-interface WebTriggerResponse {
-  statusCode: number;
-  headers: Record<string, string[]>;
-  body: string;
+// External CI/CD deployment events, through a signed web trigger. The trigger only checks and
+// enqueues (one secret read, one nonce write, at most one Jira look-up, one push) and answers 202:
+// the consumer does the work. Bad input always gets a 4xx; our own failures a 503, never a 500.
+import { z } from 'zod';
+import { describeIssues } from '../shared/command-envelope.js';
+import { enqueue, newCommand } from '../shared/enqueue.js';
+import { deploymentBody, deploymentCommand } from './deployment-event.js';
+import { issueIdForKey } from './jira-issue-lookup.js';
+import { errorResponse, jsonResponse, type WebTriggerResponse } from './web-response.js';
+import { claimNonce, releaseNonce } from './webhook-nonce.js';
+import { readWebhookSecret } from './webhook-secret.js';
+import { readSignedHeaders, signatureMatches } from './webhook-signature.js';
+
+/** Deployment events are small; anything bigger is refused before any work. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/** Only what we read of Forge's web trigger request; the rest passes through unread. */
+const webTriggerRequest = z.object({
+  method: z.string(),
+  headers: z.record(z.string(), z.array(z.string())).optional(),
+  body: z.string().optional(),
+});
+
+export async function handler(request: unknown): Promise<WebTriggerResponse> {
+  let claimedNonce: string | undefined;
+  try {
+    return await handle(request, (nonce) => (claimedNonce = nonce));
+  } catch (error) {
+    // Name and message only: neither holds the secret, the signature or the body.
+    console.error(
+      `Deployment webhook failed: ${error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error'}`,
+    );
+    if (claimedNonce !== undefined) await releaseNonce(claimedNonce);
+    return errorResponse(503, 'unavailable', 'the event could not be accepted right now; retry later');
+  }
 }
 
-export async function handler(): Promise<WebTriggerResponse> {
-  return {
-    statusCode: 501,
-    headers: { 'Content-Type': ['application/json'] },
-    body: JSON.stringify({ error: 'deployment webhooks are not enabled in this version' }),
-  };
+async function handle(
+  request: unknown,
+  onNonceClaimed: (nonce: string) => void,
+): Promise<WebTriggerResponse> {
+  const parsedRequest = webTriggerRequest.safeParse(request);
+  if (!parsedRequest.success)
+    return refuse(400, 'invalid-request', 'the request is not a web trigger request');
+  const { method, headers = {}, body = '' } = parsedRequest.data;
+  if (method.toUpperCase() !== 'POST') {
+    return refuse(405, 'method-not-allowed', 'use POST', { allow: ['POST'] });
+  }
+  if (Buffer.byteLength(body) > MAX_BODY_BYTES) {
+    return refuse(413, 'payload-too-large', `the body is larger than ${MAX_BODY_BYTES} bytes`);
+  }
+  // Header form and timestamp window first: they cost no storage read.
+  const auth = readSignedHeaders(headers, Date.now());
+  if (!auth.ok) return refuse(401, auth.error, auth.message);
+  const secret = await readWebhookSecret();
+  if (secret === undefined) {
+    return refuse(503, 'not-configured', 'no webhook secret is configured; an admin must create one');
+  }
+  if (!signatureMatches(secret, auth.signed, body)) {
+    return refuse(401, 'bad-signature', 'the signature does not match the body');
+  }
+
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return refuse(400, 'invalid-json', 'the body is not valid JSON');
+  }
+  const parsed = deploymentBody.safeParse(json);
+  if (!parsed.success) return refuse(400, 'invalid-body', describeIssues(parsed.error));
+  const event = parsed.data;
+
+  // Claimed before any look-up or push, so a replay causes no work at all.
+  if (!(await claimNonce(auth.signed.nonce))) {
+    return refuse(409, 'replayed-nonce', 'this nonce was already used; sign each request with a new one');
+  }
+  onNonceClaimed(auth.signed.nonce);
+
+  const issueId = event.issueId ?? (await issueIdForKey(event.issueKey!));
+  if (issueId === undefined) return refuse(404, 'unknown-issue', `no issue ${event.issueKey} in Jira`);
+  const { commandId, command } = deploymentCommand(event, issueId);
+  const { commandIds } = await enqueue([
+    newCommand(issueId, command, { source: 'external-webhook', commandId }),
+  ]);
+  return jsonResponse(202, { commandIds });
+}
+
+function refuse(
+  statusCode: number,
+  error: string,
+  message: string,
+  headers: Record<string, string[]> = {},
+): WebTriggerResponse {
+  console.warn(`Deployment webhook refused: ${statusCode} ${error}`);
+  return errorResponse(statusCode, error, message, headers);
 }

@@ -1,9 +1,27 @@
-// Jira product events. The full mapping of issue events to commands arrives with the producers work;
-// until then the trigger acknowledges the event and records nothing.
-interface ProductEvent {
-  eventType?: string;
-}
+// Jira product events (issue created, updated, commented, deleted) become writer commands. The
+// trigger only validates, maps and enqueues; the consumer does the work.
+import { describeIssues } from '../shared/command-envelope.js';
+import { enqueue, newCommand } from '../shared/enqueue.js';
+import { appAccountId } from './app-account.js';
+import { commandsForJiraEvent, jiraIssueEvent } from './jira-event.js';
 
-export async function handler(event: ProductEvent): Promise<void> {
-  console.log(`Jira event ${event.eventType ?? 'unknown'} received`);
+export async function handler(event: unknown): Promise<void> {
+  const parsed = jiraIssueEvent.safeParse(event);
+  if (!parsed.success) {
+    // Only the validation problems: the payload may hold user data and must not reach the logs.
+    console.warn(`Ignored an unreadable Jira event: ${describeIssues(parsed.error)}`);
+    return;
+  }
+  const jiraEvent = parsed.data;
+  if (jiraEvent.atlassianId !== undefined && jiraEvent.atlassianId === (await appAccountId())) {
+    console.log(`Ignored ${jiraEvent.eventType} for issue ${jiraEvent.issue.id}: the app caused it`);
+    return;
+  }
+  const commands = commandsForJiraEvent(jiraEvent, Date.now()).map(({ commandId, command }) =>
+    newCommand(jiraEvent.issue.id, command, { source: 'jira-webhook', commandId }),
+  );
+  // An EnqueueError propagates: the invocation fails visibly, and because the ids are derived from
+  // the event, a redelivery re-enqueues safely.
+  const { commandIds } = await enqueue(commands);
+  console.log(`${jiraEvent.eventType} for issue ${jiraEvent.issue.id}: enqueued ${commandIds.join(', ')}`);
 }

@@ -1,30 +1,154 @@
-// Resolvers behind the issue panel.
+// Resolvers behind the issue panel. The issue always comes from the Forge context, never from the
+// payload; every call checks the calling user's permission with `asUser()` before touching data;
+// payloads are validated with the zod schemas the panel shares; every answer is a typed
+// `ResolverResult`, so bad input or a refusal is a value the panel can show, not a thrown error.
 import Resolver from '@forge/resolver';
 import { z } from 'zod';
-import { command } from '../shared/commands.js';
-import { enqueue, newCommand } from '../shared/enqueue.js';
-import { loadIssue } from '../shared/issue-store.js';
+import { describeIssues, issueId } from '../shared/command-envelope.js';
 import { readStatuses } from '../shared/command-status.js';
+import { command } from '../shared/commands.js';
+import { CommandValidationError, EnqueueError, enqueue, newCommand } from '../shared/enqueue.js';
+import { loadIssue } from '../shared/issue-store.js';
+import {
+  fail,
+  ok,
+  resolverPayloads,
+  type ResolverName,
+  type ResolverResult,
+  type ResponseOf,
+} from '../shared/resolver-api.js';
+import { issueStateView } from './issue-state-view.js';
+import { FORBIDDEN, issueAccess, isJiraAdmin, PermissionCheckError } from './permissions.js';
+import {
+  cancelReport,
+  getReport,
+  listReports,
+  ReportInputError,
+  startReport,
+} from './reports/report-jobs.js';
+import { rotateWebhookSecret } from './webhook-secret.js';
 
-const panelContext = z.object({ extension: z.object({ issue: z.object({ id: z.string() }) }) });
+/** What the Forge platform tells us about the call; the only trusted source of user and issue. */
+const panelContext = z.object({
+  accountId: z.string().min(1).optional(),
+  extension: z.object({ issue: z.object({ id: issueId, key: z.string().min(1).max(255) }) }),
+});
+
+type Need = 'browse' | 'edit' | 'admin';
+
+interface Call<N extends ResolverName> {
+  payload: z.output<(typeof resolverPayloads)[N]>;
+  issue: { id: string; key: string };
+  accountId: string;
+}
 
 const resolver = new Resolver();
 
-resolver.define('getIssueState', async ({ context }) => {
-  const { id } = panelContext.parse(context).extension.issue;
-  return loadIssue(id);
+/** Registers a resolver with context parsing, payload validation, the permission check and typed errors. */
+function define<N extends ResolverName>(
+  name: N,
+  need: Need,
+  handler: (call: Call<N>) => Promise<ResolverResult<ResponseOf<N>>>,
+): void {
+  resolver.define(name, async ({ payload, context }): Promise<ResolverResult<ResponseOf<N>>> => {
+    try {
+      const ctx = panelContext.safeParse(context);
+      if (!ctx.success)
+        return fail(
+          'invalid-input',
+          'This resolver answers only in an issue panel: the context names no issue.',
+        );
+      const { accountId, extension } = ctx.data;
+      // An anonymous viewer cannot be checked with asUser(), so gets nothing.
+      if (accountId === undefined) return FORBIDDEN.browse();
+      // Indexing by a generic key loses the link between name and schema; restore it.
+      const schema = resolverPayloads[name] as z.ZodType<Call<N>['payload']>;
+      const parsed = schema.safeParse(payload);
+      if (!parsed.success) return fail('invalid-input', describeIssues(parsed.error));
+
+      const refused = await refusal(need, extension.issue.id);
+      if (refused) return refused;
+      return await handler({ payload: parsed.data, issue: extension.issue, accountId });
+    } catch (error) {
+      // Logged for the app's owner; the user gets a typed answer instead of a platform error.
+      console.error(`resolver ${name} failed:`, error);
+      return fail('unavailable', unavailableMessage(error));
+    }
+  });
+}
+
+async function refusal(need: Need, id: string): Promise<ReturnType<typeof FORBIDDEN.browse> | undefined> {
+  if (need === 'admin') return (await isJiraAdmin()) ? undefined : FORBIDDEN.admin();
+  const access = await issueAccess(id);
+  if (!access.browse) return FORBIDDEN.browse();
+  if (need === 'edit' && !access.edit) return FORBIDDEN.edit();
+  return undefined;
+}
+
+function unavailableMessage(error: unknown): string {
+  if (error instanceof PermissionCheckError) return 'Jira could not check your permissions; try again.';
+  if (error instanceof EnqueueError) return 'Your change could not be queued; try again.';
+  return 'The app could not answer just now; try again.';
+}
+
+define('getIssueState', 'browse', async ({ issue }) => {
+  const [record, access, admin] = await Promise.all([
+    loadIssue(issue.id),
+    issueAccess(issue.id),
+    isJiraAdmin(),
+  ]);
+  return ok(issueStateView(record, issue, { canEdit: access.edit, canAdminister: admin }));
 });
 
-resolver.define('submitCommand', async ({ payload, context }) => {
-  const { id } = panelContext.parse(context).extension.issue;
-  const envelope = newCommand(id, command.parse(payload), { source: 'ui' });
-  await enqueue([envelope]);
-  return { commandId: envelope.commandId };
+define('submitCommand', 'edit', async ({ payload, issue }) => {
+  const { expectedVersion, commandId: clientId } = payload;
+  // Re-parsed with the writer's own schema: the envelope carries exactly the command, nothing else.
+  const cmd = command.parse({ type: payload.type, payload: payload.payload });
+  const envelope = newCommand(issue.id, cmd, {
+    source: 'ui',
+    ...(expectedVersion === undefined ? {} : { expectedVersion }),
+    // Namespaced by issue, so a client id can never collide with another issue's commands.
+    ...(clientId === undefined ? {} : { commandId: `ui:${issue.id}:${clientId}` }),
+  });
+  try {
+    await enqueue([envelope]);
+  } catch (error) {
+    if (error instanceof CommandValidationError) return fail('invalid-input', error.message);
+    throw error;
+  }
+  return ok({ commandId: envelope.commandId });
 });
 
-resolver.define('getStatuses', async ({ payload }) => {
-  const { commandIds } = z.object({ commandIds: z.array(z.string()).max(25) }).parse(payload);
-  return { statuses: await readStatuses(commandIds) };
+define('getStatuses', 'browse', async ({ payload, issue }) => {
+  const statuses = await readStatuses(payload.commandIds, { issueId: issue.id });
+  return ok({ statuses });
+});
+
+define('startReport', 'admin', async ({ payload, accountId }) => {
+  try {
+    return ok(await startReport({ kind: payload.kind, trigger: 'manual', requestedBy: accountId }));
+  } catch (error) {
+    if (error instanceof ReportInputError) return fail('invalid-input', error.message);
+    throw error;
+  }
+});
+
+define('cancelReport', 'admin', async ({ payload }) => {
+  const job = await cancelReport(payload.jobId);
+  return job ? ok({ job }) : fail('not-found', `There is no report job ${payload.jobId}.`);
+});
+
+define('getReport', 'browse', async ({ payload }) => {
+  const job = await getReport(payload.jobId);
+  return job ? ok({ job }) : fail('not-found', `There is no report job ${payload.jobId}.`);
+});
+
+define('listReports', 'browse', async ({ payload }) => {
+  return ok({ jobs: await listReports(payload.limit) });
+});
+
+define('rotateWebhookSecret', 'admin', async () => {
+  return ok({ secret: await rotateWebhookSecret() });
 });
 
 export const handler = resolver.getDefinitions();

@@ -14,7 +14,18 @@ export interface CommandOutcome {
   settledAt?: number;
 }
 
-export async function readStatuses(commandIds: readonly string[]): Promise<CommandOutcome[]> {
+export interface ReadStatusesOptions {
+  /**
+   * Only receipts of this issue are reported; another issue's command reads as `pending`, exactly
+   * like an id never enqueued, so a caller learns nothing about issues it was not asked about.
+   */
+  issueId?: string;
+}
+
+export async function readStatuses(
+  commandIds: readonly string[],
+  options: ReadStatusesOptions = {},
+): Promise<CommandOutcome[]> {
   const ids = [...new Set(commandIds)];
   if (ids.length === 0) return [];
   if (ids.length > MAX_STATUS_IDS)
@@ -25,7 +36,8 @@ export async function readStatuses(commandIds: readonly string[]): Promise<Comma
   const found = new Map(result.successfulKeys.map((item) => [item.key, item.value]));
   return ids.map((commandId) => {
     const receipt = found.get(commandId);
-    if (!receipt) return { commandId, status: 'pending' };
+    if (!receipt || (options.issueId !== undefined && receipt.issueId !== options.issueId))
+      return { commandId, status: 'pending' };
     return {
       commandId,
       status: receipt.status,

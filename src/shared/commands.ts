@@ -73,6 +73,15 @@ export const reportMetrics = z.object({
   }),
 });
 
+/**
+ * The issue was deleted in Jira: its data is cleared and a tombstone refuses every later command,
+ * so a command issued before the deletion but delivered after it cannot bring the data back.
+ */
+export const issueDelete = z.object({
+  type: z.literal('issue.delete'),
+  payload: z.object({ at: z.number().int().nonnegative() }),
+});
+
 export const command = z.discriminatedUnion('type', [
   checklistAdd,
   checklistRename,
@@ -83,6 +92,7 @@ export const command = z.discriminatedUnion('type', [
   activityTransition,
   activityExternal,
   reportMetrics,
+  issueDelete,
 ]);
 
 export type Command = z.infer<typeof command>;

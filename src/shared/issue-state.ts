@@ -48,6 +48,11 @@ export interface IssueState {
     external: ExternalEvent[];
   };
   reports: Record<string, Register<ReportResult>>;
+  /**
+   * Set by `issue.delete`: the issue is gone from Jira, its data cleared. A tombstone rather than
+   * no record, so that late commands are refused instead of recreating data for a deleted issue.
+   */
+  deletedAt?: number;
 }
 
 export const MAX_CHECKLIST_ITEMS = 200;
@@ -59,6 +64,11 @@ export function emptyIssueState(): IssueState {
     activity: { counts: { created: 0, updated: 0, commented: 0 }, external: [] },
     reports: {},
   };
+}
+
+/** The state `issue.delete` leaves: nothing but the tombstone. */
+export function deletedIssueState(at: number): IssueState {
+  return { ...emptyIssueState(), deletedAt: at };
 }
 
 export function newer(a: Stamp, b: Stamp | undefined): boolean {

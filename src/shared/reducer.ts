@@ -2,6 +2,7 @@
 // randomness, so the consumer, the simulation's model and the tests all agree on what a command does.
 import type { CommandEnvelope } from './command-envelope.js';
 import {
+  deletedIssueState,
   MAX_CHECKLIST_ITEMS,
   MAX_EXTERNAL_EVENTS,
   newer,
@@ -11,6 +12,8 @@ import {
   type Stamp,
 } from './issue-state.js';
 
+export const ISSUE_DELETED = 'issue was deleted';
+
 export type ApplyResult = { ok: true; state: IssueState } | { ok: false; reason: string };
 
 /**
@@ -18,6 +21,10 @@ export type ApplyResult = { ok: true; state: IssueState } | { ok: false; reason:
  * Returns the new state, or a reason the command is refused for good.
  */
 export function applyCommand(state: IssueState, cmd: CommandEnvelope, version: number): ApplyResult {
+  // First, so the reason names the real cause. Refusing is safe whatever the arrival order: a
+  // command applied before the delete is wiped by it, one arriving after is refused, and both
+  // orders leave the same state (the tombstone).
+  if (state.deletedAt !== undefined) return refuse(ISSUE_DELETED);
   if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== version) {
     return {
       ok: false,
@@ -79,6 +86,8 @@ export function applyCommand(state: IssueState, cmd: CommandEnvelope, version: n
         .slice(0, MAX_EXTERNAL_EVENTS);
       return ok({ ...state, activity: { ...state.activity, external } });
     }
+    case 'issue.delete':
+      return ok(deletedIssueState(cmd.payload.at));
     case 'report.metrics': {
       const { reportKind, ...result } = cmd.payload;
       const reportStamp = { at: result.computedAt, id: cmd.commandId };

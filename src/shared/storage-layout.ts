@@ -39,6 +39,12 @@ export interface ReceiptRecord {
  */
 export const RECEIPT_TTL = { value: 8, unit: 'DAYS' } as const;
 
+/**
+ * A deleted issue's tombstone lives as long as receipts do: past Forge's redelivery window, so a
+ * command delivered late still meets it and is refused; then the record expires on its own.
+ */
+export const DELETED_ISSUE_TTL = RECEIPT_TTL;
+
 export type DeadLetterStatus = 'open' | 'replayed' | 'malformed';
 
 /** A command the consumer gave up on (or an event it could not read), kept until replayed. */

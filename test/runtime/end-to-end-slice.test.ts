@@ -19,7 +19,7 @@ describe('resolver -> queue -> consumer -> versioned entity', () => {
       accountId: 'user-admin',
       extension: { type: 'jira:issuePanel', issue },
     });
-    expect(submitted).toMatchObject({ commandId: expect.any(String) });
+    expect(submitted).toMatchObject({ ok: true, value: { commandId: expect.any(String) } });
     await rt.runUntilIdle();
 
     const stored = rt.kvs.inspect.getEntity('issue-state', issue.id) as { version: number; state: unknown };

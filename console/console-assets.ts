@@ -1,0 +1,47 @@
+// The console page's files. The script is TypeScript (type-checked with the rest, sharing the API's
+// types) turned into JavaScript on first request with TypeScript's own transpiler: no build step.
+import { readFile, stat } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+import path from 'node:path';
+import { HttpError } from '../local-runtime/server/http-io.js';
+
+const PAGE_DIR = path.join(import.meta.dirname, 'page');
+
+const ASSETS: Record<string, { file: string; type: string }> = {
+  '': { file: 'console.html', type: 'text/html; charset=utf-8' },
+  'console.css': { file: 'console.css', type: 'text/css; charset=utf-8' },
+  'console.js': { file: 'console-page.ts', type: 'text/javascript; charset=utf-8' },
+};
+
+const HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  // Only its own files: every value shown is stored data, and none of it may run as code.
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:",
+};
+
+const compiled = new Map<string, { mtimeMs: number; text: string }>();
+
+export async function sendConsoleAsset(res: ServerResponse, name: string, headOnly: boolean): Promise<void> {
+  const asset = ASSETS[name];
+  if (!asset) throw new HttpError(404, `The console has no file '${name}'`);
+  const file = path.join(PAGE_DIR, asset.file);
+  const text = asset.file.endsWith('.ts') ? await transpiled(file) : await readFile(file, 'utf8');
+  res.writeHead(200, { 'content-type': asset.type, 'content-length': Buffer.byteLength(text), ...HEADERS });
+  res.end(headOnly ? undefined : text);
+}
+
+/** Cached per modification time, so an edited page shows on reload. */
+async function transpiled(file: string): Promise<string> {
+  const { mtimeMs } = await stat(file);
+  const cached = compiled.get(file);
+  if (cached && cached.mtimeMs === mtimeMs) return cached.text;
+  const ts = (await import('typescript')).default;
+  const output = ts.transpileModule(await readFile(file, 'utf8'), {
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022, removeComments: false },
+    fileName: path.basename(file),
+  });
+  compiled.set(file, { mtimeMs, text: output.outputText });
+  return output.outputText;
+}

@@ -1,0 +1,85 @@
+// The browser side of the local Custom UI host: the script injected into a module's index.html,
+// before the app's own scripts, so the REAL `@forge/bridge` finds `window.__bridge.callBridge` as
+// it does inside Jira. It is a string, not a compiled function: it must reach the browser exactly as
+// written (a bundler's helpers in a stringified function would not exist there).
+
+/** What the host knows about the module and the user viewing it. */
+export interface BridgeConfig {
+  moduleKey: string;
+  accountId: string;
+  /** What `view.getContext()` answers. */
+  context: Record<string, unknown> & { extension: Record<string, unknown> };
+}
+
+/** Messages the frame posts to the host page: its content height, so the iframe fits it. */
+export const RESIZE_MESSAGE = 'forge-local:resize';
+
+const BRIDGE_SOURCE = String.raw`
+(function () {
+  'use strict';
+  var config = __CONFIG__;
+  function invokeResolver(call) {
+    var url = '/api/invoke/' + encodeURIComponent(config.moduleKey) + '/' + encodeURIComponent(call.functionKey);
+    return fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        payload: call.payload === undefined ? {} : call.payload,
+        accountId: config.accountId,
+        extension: config.context.extension
+      })
+    }).then(function (response) {
+      return response.json().catch(function () { return null; }).then(function (body) {
+        if (response.ok) {
+          var value = body ? body.value : null;
+          // With metadata, Forge's bridge answers { body, metadata }.
+          return call.metadata ? { body: value, metadata: {} } : value;
+        }
+        var detail = body && body.error && body.error.message ? body.error.message : 'HTTP ' + response.status;
+        // The message Forge's bridge rejects with when a resolver fails.
+        var error = new Error('There was an error invoking the function - ' + detail);
+        error.status = response.status;
+        throw error;
+      });
+    });
+  }
+  function callBridge(name, payload) {
+    switch (name) {
+      case 'invoke':
+        return invokeResolver(payload || {});
+      case 'getContext':
+        return Promise.resolve(JSON.parse(JSON.stringify(config.context)));
+      default:
+        return Promise.reject(new Error('The local Custom UI host does not implement the bridge call "' + name + '"'));
+    }
+  }
+  window.__bridge = { callBridge: callBridge };
+  // Jira sizes a Custom UI iframe to its content; tell the host page how tall the content is.
+  if (window.parent !== window && typeof ResizeObserver === 'function') {
+    var post = function () {
+      window.parent.postMessage({ type: '${RESIZE_MESSAGE}', height: document.documentElement.offsetHeight }, location.origin);
+    };
+    window.addEventListener('DOMContentLoaded', function () {
+      new ResizeObserver(post).observe(document.documentElement);
+      post();
+    });
+  }
+})();
+`;
+
+/** The `<script>` element to inject; the config is JSON with `<` escaped so it cannot end the script. */
+export function bridgeScript(config: BridgeConfig): string {
+  const json = JSON.stringify(config)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028|\u2029/g, ' ');
+  return `<script data-forge-local-bridge>${BRIDGE_SOURCE.replace('__CONFIG__', () => json)}</script>`;
+}
+
+/** Puts the bridge first in `<head>`, ahead of every app script (module scripts run later anyway). */
+export function injectBridge(html: string, config: BridgeConfig): string {
+  const script = bridgeScript(config);
+  const head = /<head[^>]*>/i.exec(html);
+  if (!head) return script + html;
+  const at = head.index + head[0].length;
+  return html.slice(0, at) + script + html.slice(at);
+}

@@ -1,0 +1,270 @@
+// A local stand-in for the Jira page that hosts a Custom UI module: `/ui/{moduleKey}?issue=KEY&account=ID`
+// shows a minimal issue view with the module's resource in an iframe, and serves that resource
+// under `/ui/{moduleKey}/frame/` with the bridge script injected, so the app's real front end and
+// the real `@forge/bridge` run unmodified against the local runtime's resolvers.
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { LOCAL_CLOUD_ID, LOCAL_ENVIRONMENT } from '../functions/forge-context.js';
+import type { JiraIssue } from '../jira/jira-emulator.js';
+import type { LocalForgeRuntime } from '../runtime.js';
+import { injectBridge, RESIZE_MESSAGE, type BridgeConfig } from './custom-ui-bridge.js';
+import { HttpError, requireMethod } from './http-io.js';
+import { resolveResourceFile, sendFile } from './static-files.js';
+
+interface UiModule {
+  key: string;
+  type: 'jira:issuePanel';
+  resource: string;
+  resourcePath: string;
+  title: string;
+}
+
+/** Serves everything under `/ui`; the HTTP server sends every such request here. */
+export async function handleCustomUi(
+  rt: LocalForgeRuntime,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
+  requireMethod(req, 'GET', 'HEAD');
+  const [, , rawKey, area] = url.pathname.split('/');
+  if (!rawKey) return sendHtml(res, indexPage(rt));
+  const module = uiModules(rt).find((m) => m.key === safeDecode(rawKey));
+  if (!module) throw new HttpError(404, `No Custom UI module '${rawKey}' with a resource in manifest.yml`);
+  if (area === undefined) return sendHtml(res, hostPage(rt, module, url));
+  if (area !== 'frame') throw new HttpError(404, `Nothing is served at ${url.pathname}`);
+  if (url.pathname === `/ui/${rawKey}/frame`) {
+    // Relative links in index.html need the trailing slash.
+    res.writeHead(301, { location: `/ui/${rawKey}/frame/${url.search}` });
+    res.end();
+    return;
+  }
+  const rest = url.pathname.slice(`/ui/${rawKey}/frame/`.length);
+  const file = resolveResourceFile(rt.manifest.appDir, module.resourcePath, rest);
+  if (path.basename(file) !== 'index.html') return sendFile(res, file, req.method === 'HEAD');
+  const html = injectBridge(readFileSync(file, 'utf8'), bridgeConfig(rt, module, url));
+  return sendHtml(res, html);
+}
+
+/** Route lines for the server's listing. */
+export function describeCustomUi(rt: LocalForgeRuntime, base: string): string[] {
+  return uiModules(rt).map(
+    (m) =>
+      `GET  ${base}/ui/${m.key}?issue={KEY}&account={accountId}  ${m.type} '${m.title}' in a local issue view`,
+  );
+}
+
+function uiModules(rt: LocalForgeRuntime): UiModule[] {
+  const titles = manifestTitles(rt.manifest.appDir);
+  const modules: UiModule[] = [];
+  for (const panel of rt.manifest.raw.modules['jira:issuePanel'] ?? []) {
+    const resourcePath = panel.resource ? rt.manifest.resources.get(panel.resource) : undefined;
+    if (!panel.resource || !resourcePath) continue;
+    const title = titles.get(panel.key) ?? panel.key;
+    modules.push({ key: panel.key, type: 'jira:issuePanel', resource: panel.resource, resourcePath, title });
+  }
+  return modules;
+}
+
+/** Module titles are not part of the runtime's parsed manifest; read them from the file. */
+function manifestTitles(appDir: string): Map<string, string> {
+  const titles = new Map<string, string>();
+  try {
+    const raw = parse(readFileSync(path.join(appDir, 'manifest.yml'), 'utf8')) as {
+      modules?: Record<string, Array<{ key?: unknown; title?: unknown }> | undefined>;
+    };
+    for (const modules of Object.values(raw.modules ?? {})) {
+      for (const m of modules ?? []) {
+        if (typeof m.key === 'string' && typeof m.title === 'string') titles.set(m.key, m.title);
+      }
+    }
+  } catch {
+    // A title is cosmetic: fall back to the module key.
+  }
+  return titles;
+}
+
+interface Viewing {
+  issue: JiraIssue;
+  accountId: string;
+}
+
+function viewing(rt: LocalForgeRuntime, url: URL): Viewing {
+  const issues = rt.jira.inspect.issues();
+  const users = rt.jira.inspect.users();
+  const key = url.searchParams.get('issue') ?? issues[0]?.key;
+  const issue = key === undefined ? undefined : rt.jira.inspect.issue(key);
+  if (!issue) throw new HttpError(404, `The local Jira has no issue '${key ?? ''}'`);
+  const accountId = url.searchParams.get('account') ?? users[0]?.accountId;
+  if (!accountId || !users.some((u) => u.accountId === accountId)) {
+    const known = users.map((u) => u.accountId).join(', ');
+    throw new HttpError(404, `The local Jira has no user '${accountId ?? ''}' (users: ${known})`);
+  }
+  return { issue, accountId };
+}
+
+function bridgeConfig(rt: LocalForgeRuntime, module: UiModule, url: URL): BridgeConfig {
+  const { issue, accountId } = viewing(rt, url);
+  const project = issue.fields.project;
+  return {
+    moduleKey: module.key,
+    accountId,
+    context: {
+      accountId,
+      cloudId: LOCAL_CLOUD_ID,
+      localId: `${module.key}-local`,
+      moduleKey: module.key,
+      siteUrl: rt.jira.baseUrl,
+      environmentType: LOCAL_ENVIRONMENT.environmentType,
+      environmentId: LOCAL_ENVIRONMENT.environmentId,
+      locale: 'en-US',
+      timezone: 'UTC',
+      theme: { colorMode: 'light' },
+      extension: {
+        type: module.type,
+        issue: { id: issue.id, key: issue.key, type: fieldName(issue.fields['issuetype']) ?? 'Task' },
+        project: { id: String(project['id'] ?? ''), key: project.key, type: 'software' },
+      },
+    },
+  };
+}
+
+function fieldName(field: unknown): string | undefined {
+  if (typeof field !== 'object' || field === null) return undefined;
+  const name = (field as { name?: unknown; displayName?: unknown }).name;
+  const display = (field as { displayName?: unknown }).displayName;
+  return typeof name === 'string' ? name : typeof display === 'string' ? display : undefined;
+}
+
+function indexPage(rt: LocalForgeRuntime): string {
+  const issues = rt.jira.inspect.issues().slice(0, 10);
+  const users = rt.jira.inspect.users();
+  const items = uiModules(rt)
+    .map((m) => {
+      const links = issues
+        .map((i) =>
+          users
+            .map(
+              (u) =>
+                `<a href="/ui/${encodeURIComponent(m.key)}?issue=${encodeURIComponent(i.key)}&amp;account=${encodeURIComponent(u.accountId)}">${esc(i.key)} as ${esc(u.displayName)}</a>`,
+            )
+            .join(' · '),
+        )
+        .map((l) => `<li>${l}</li>`)
+        .join('');
+      return `<h2>${esc(m.title)} <small>(${esc(m.key)}, ${m.type})</small></h2><ul>${links}</ul>`;
+    })
+    .join('');
+  return page(
+    'Custom UI modules',
+    `<main class="index"><h1>Custom UI modules</h1>${items || '<p>None.</p>'}</main>`,
+  );
+}
+
+function hostPage(rt: LocalForgeRuntime, module: UiModule, url: URL): string {
+  const { issue, accountId } = viewing(rt, url);
+  const f = issue.fields;
+  const project = f.project;
+  const users = rt.jira.inspect.users();
+  const frameSrc = `/ui/${encodeURIComponent(module.key)}/frame/?issue=${encodeURIComponent(issue.key)}&account=${encodeURIComponent(accountId)}`;
+  const userOptions = users
+    .map(
+      (u) =>
+        `<option value="${esc(u.accountId)}"${u.accountId === accountId ? ' selected' : ''}>${esc(u.displayName)}</option>`,
+    )
+    .join('');
+  const detail = (label: string, value: string | undefined) =>
+    `<div class="row"><dt>${esc(label)}</dt><dd>${esc(value ?? 'None')}</dd></div>`;
+  const person = (field: unknown) => {
+    const p = field as { displayName?: unknown } | null | undefined;
+    return typeof p?.displayName === 'string' ? p.displayName : 'Unassigned';
+  };
+  const body = `
+<header class="topbar"><span class="logo">Jira</span><span class="muted">local Forge runtime</span>
+  <form class="viewer" method="get">
+    <input type="hidden" name="issue" value="${esc(issue.key)}">
+    <label>Viewing as <select name="account" onchange="this.form.submit()">${userOptions}</select></label>
+  </form>
+</header>
+<main class="issue">
+  <nav class="crumbs" aria-label="Breadcrumbs">Projects / ${esc(String(project['name'] ?? project.key))} / <span data-testid="host-issue-key">${esc(issue.key)}</span></nav>
+  <div class="columns">
+    <div class="main-col">
+      <h1>${esc(f.summary ?? issue.key)}</h1>
+      <section class="app-panel" aria-label="${esc(module.title)}">
+        <h2 class="panel-title"><img src="/ui/${encodeURIComponent(module.key)}/frame/icon.svg" alt="" width="16" height="16" onerror="this.remove()"> ${esc(module.title)}</h2>
+        <iframe title="${esc(module.title)}" data-testid="custom-ui-frame" src="${esc(frameSrc)}"></iframe>
+      </section>
+    </div>
+    <aside class="side-col">
+      <span class="lozenge">${esc(f.status.name)}</span>
+      <dl class="details">
+        ${detail('Assignee', person(f['assignee']))}
+        ${detail('Reporter', person(f['reporter']))}
+        ${detail('Priority', fieldName(f['priority']))}
+        ${detail('Type', fieldName(f['issuetype']))}
+      </dl>
+    </aside>
+  </div>
+</main>
+<script>
+  window.addEventListener('message', function (event) {
+    if (event.origin !== location.origin || !event.data || event.data.type !== '${RESIZE_MESSAGE}') return;
+    var frame = document.querySelector('iframe');
+    if (frame && typeof event.data.height === 'number') frame.style.height = Math.max(120, Math.ceil(event.data.height)) + 'px';
+  });
+</script>`;
+  return page(`${issue.key}: ${f.summary ?? ''}`, body);
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${HOST_CSS}</style></head><body>${body}</body></html>`;
+}
+
+const HOST_CSS = `
+body { margin: 0; font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; font-size: 14px; color: #172b4d; background: #fff; }
+.topbar { display: flex; align-items: center; gap: 12px; height: 48px; padding: 0 16px; border-bottom: 1px solid #dfe1e6; }
+.logo { font-weight: 700; color: #0c66e4; font-size: 18px; }
+.muted { color: #626f86; font-size: 12px; }
+.viewer { margin-left: auto; font-size: 13px; }
+.issue { padding: 16px 32px; }
+.index { padding: 16px 32px; }
+.crumbs { color: #626f86; font-size: 13px; margin-bottom: 8px; }
+h1 { font-size: 24px; font-weight: 500; margin: 0 0 24px; }
+.columns { display: flex; gap: 32px; align-items: flex-start; }
+.main-col { flex: 1 1 auto; min-width: 0; max-width: 760px; }
+.side-col { flex: 0 0 280px; }
+.panel-title { display: flex; align-items: center; gap: 8px; font-size: 14px; font-weight: 600; margin: 0 0 8px; }
+iframe { width: 100%; height: 400px; border: 0; display: block; }
+.lozenge { display: inline-block; background: #dfe1e6; color: #44546f; font-size: 11px; font-weight: 700; text-transform: uppercase; padding: 2px 6px; border-radius: 3px; }
+.details { border: 1px solid #dfe1e6; border-radius: 4px; padding: 8px 12px; margin-top: 16px; }
+.row { display: flex; padding: 6px 0; }
+dt { flex: 0 0 96px; color: #626f86; font-weight: 600; font-size: 12px; }
+dd { margin: 0; }
+`;
+
+function sendHtml(res: ServerResponse, html: string): void {
+  res.writeHead(200, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': Buffer.byteLength(html),
+    'cache-control': 'no-cache',
+  });
+  res.end(html);
+}
+
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new HttpError(400, `The path segment '${part}' is not validly encoded`);
+  }
+}
+
+function esc(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+}

@@ -1,0 +1,209 @@
+// Background report jobs: start, cancel, read and list them. A job pages through Jira issues by
+// JQL as a chain of events on the `report-jobs` queue (see report-worker.ts) and writes per-issue
+// metrics through the serialized writer. One job per report kind runs at a time.
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { approximateCount, JiraRequestError } from './jira-pages.js';
+import {
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  PAGE_EVENT_VERSION,
+  pageSizeFor,
+  pushPage,
+} from './report-events.js';
+import {
+  createJob,
+  endJob,
+  listJobs,
+  loadJob,
+  loadLock,
+  sumShards,
+  type ReportJobRecord,
+} from './report-store.js';
+
+import type { ReportJobView, ReportKind } from '../../shared/report-job-view.js';
+
+export type { ReportJobView, ReportKind };
+
+export const REPORT_KINDS: readonly ReportKind[] = ['time-in-status'];
+
+/**
+ * Every issue the app can see, in a stable order. Any clause bounds a query for the enhanced
+ * search; this one holds on every site, and the local Jira's fixture (projects APP and OPS).
+ */
+export const DEFAULT_JQL = 'created >= "2000-01-01" ORDER BY key ASC';
+
+/** Bad input to a report call: the caller's mistake, with a message fit to show. */
+export class ReportInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReportInputError';
+  }
+}
+
+/** Job ids appear in command ids (`report:${jobId}:${issueId}`) and storage keys. */
+export const jobIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-zA-Z0-9._-]+$/, 'job ids use letters, digits, dot, dash and underscore');
+
+const startInput = z.object({
+  kind: z.enum(['time-in-status']),
+  trigger: z.enum(['manual', 'schedule']),
+  requestedBy: z.string().min(1).max(128).optional(),
+  jobId: jobIdSchema.optional(),
+  jql: z.string().trim().min(1).max(2000).optional(),
+});
+
+export interface StartOptions {
+  /** Issues per page (1..100). Default 50. */
+  pageSize?: number;
+}
+
+const START_ATTEMPTS = 3;
+
+/**
+ * Starts a job unless one of its kind is running; then the running job is returned with
+ * `started: false`. A `jobId` makes the start idempotent: starting an existing id returns that job.
+ */
+export async function startReport(
+  input: {
+    kind: ReportKind;
+    trigger: 'manual' | 'schedule';
+    requestedBy?: string;
+    jobId?: string;
+    jql?: string;
+  },
+  options: StartOptions = {},
+): Promise<{ started: boolean; job: ReportJobView }> {
+  const parsed = startInput.safeParse(input);
+  if (!parsed.success) throw new ReportInputError(describe(parsed.error));
+  const { kind, trigger, requestedBy } = parsed.data;
+  const requestedPageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(requestedPageSize) || requestedPageSize < 1 || requestedPageSize > MAX_PAGE_SIZE)
+    throw new ReportInputError(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  const jobId = parsed.data.jobId ?? randomUUID();
+  const jql = parsed.data.jql ?? DEFAULT_JQL;
+
+  if (parsed.data.jobId !== undefined) {
+    const existing = await loadJob(jobId);
+    if (existing) return { started: false, job: await viewOf(existing) };
+  }
+  const running = await runningJob(kind);
+  if (running.job) return { started: false, job: await viewOf(running.job) };
+
+  // Asking Jira first also checks the JQL: a bad query is refused before anything is stored.
+  const total = await countIssues(jql);
+  const pageSize = pageSizeFor(requestedPageSize, total);
+  const job: ReportJobRecord = {
+    jobId,
+    kind,
+    state: 'running',
+    trigger,
+    jql,
+    startedAt: Date.now(),
+    ...(total !== undefined ? { total } : {}),
+    ...(requestedBy !== undefined ? { requestedBy } : {}),
+  };
+  // The first page is pushed before the job exists, so that a crash between the two cannot leave
+  // a running job with no events: page 0 waits a little for its job, and drops if none appears.
+  await pushPage({ v: PAGE_EVENT_VERSION, jobId, page: 0, pageSize, doneBefore: 0, failedBefore: 0 });
+  let staleHolder = running.staleHolder;
+  for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+    if (await createJob(job, staleHolder)) return { started: true, job: viewOfNew(job) };
+    // Someone else started: the same job (a schedule firing twice) or another of this kind.
+    const same = await loadJob(jobId);
+    if (same) return { started: false, job: await viewOf(same) };
+    const now = await runningJob(kind);
+    if (now.job) return { started: false, job: await viewOf(now.job) };
+    staleHolder = now.staleHolder;
+  }
+  throw new Error(`could not start the ${kind} report: its lock kept changing`);
+}
+
+/** Cancels a running job; the page in flight finishes, no page after it runs. */
+export async function cancelReport(jobId: string): Promise<ReportJobView | undefined> {
+  if (!jobIdSchema.safeParse(jobId).success) return undefined;
+  const job = await endJob(jobId, { state: 'cancelled', finishedAt: Date.now() });
+  return job ? viewOf(job) : undefined;
+}
+
+export async function getReport(jobId: string): Promise<ReportJobView | undefined> {
+  if (!jobIdSchema.safeParse(jobId).success) return undefined;
+  const job = await loadJob(jobId);
+  return job ? viewOf(job) : undefined;
+}
+
+/** The most recent jobs of every kind, newest first. */
+export async function listReports(limit = 20): Promise<ReportJobView[]> {
+  const size = Number.isFinite(limit) ? Math.max(1, Math.min(100, Math.floor(limit))) : 20;
+  const jobs = (await Promise.all(REPORT_KINDS.map((kind) => listJobs(kind, size))))
+    .flat()
+    .sort((a, b) => b.startedAt - a.startedAt)
+    .slice(0, size);
+  return Promise.all(jobs.map(viewOf));
+}
+
+/** The job holding the kind's lock if it still runs; else the id of a lock left behind by an ended job. */
+async function runningJob(kind: ReportKind): Promise<{ job?: ReportJobRecord; staleHolder?: string }> {
+  const lock = await loadLock(kind);
+  if (!lock) return {};
+  const holder = await loadJob(lock.jobId);
+  return holder?.state === 'running' ? { job: holder } : { staleHolder: lock.jobId };
+}
+
+async function countIssues(jql: string): Promise<number | undefined> {
+  try {
+    return await approximateCount(jql);
+  } catch (error) {
+    if (error instanceof JiraRequestError && error.status === 400)
+      throw new ReportInputError(`Jira refused the JQL: ${error.message}`);
+    // The count only feeds the progress bar; the job runs without it.
+    console.warn(
+      `Could not count the report's issues: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return undefined;
+  }
+}
+
+/** A finished job carries exact totals; any other sums its progress shards (one query). */
+async function viewOf(job: ReportJobRecord): Promise<ReportJobView> {
+  return jobView(job, finished(job) ? { done: 0, failed: 0 } : await sumShards(job.jobId));
+}
+
+function finished(job: ReportJobRecord): boolean {
+  return job.state === 'done' && job.done !== undefined && job.failed !== undefined;
+}
+
+/** The job as callers see it, given the sum of its progress shards (ignored once it is done). */
+export function jobView(job: ReportJobRecord, progress: { done: number; failed: number }): ReportJobView {
+  return finished(job)
+    ? view(job, job.done ?? 0, job.failed ?? 0)
+    : view(job, progress.done, progress.failed);
+}
+
+function viewOfNew(job: ReportJobRecord): ReportJobView {
+  return view(job, 0, 0);
+}
+
+function view(job: ReportJobRecord, done: number, failed: number): ReportJobView {
+  return {
+    jobId: job.jobId,
+    kind: job.kind,
+    state: job.state,
+    trigger: job.trigger,
+    jql: job.jql,
+    total: job.total ?? null,
+    done,
+    failed,
+    startedAt: job.startedAt,
+    ...(job.finishedAt !== undefined ? { finishedAt: job.finishedAt } : {}),
+    ...(job.requestedBy !== undefined ? { requestedBy: job.requestedBy } : {}),
+    ...(job.error !== undefined ? { error: job.error } : {}),
+  };
+}
+
+function describe(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
+}

@@ -1,0 +1,206 @@
+// Report jobs in Forge storage: the job record, one progress shard per page, and one lock per
+// report kind. Each page writes only its own shard, so progress never funnels every worker into
+// one hot record; the job's view sums the shards.
+import { Filter, FilterConditions, kvs, Sort } from '@forge/kvs';
+import { isCommitConflict } from '../../shared/storage-errors.js';
+import type { ReportJobView, ReportKind } from './report-jobs.js';
+
+export const REPORT_ENTITY = {
+  job: 'report-job',
+  progress: 'report-progress',
+  lock: 'report-lock',
+} as const;
+
+export type ReportState = ReportJobView['state'];
+export type ReportTrigger = ReportJobView['trigger'];
+
+/** One per job, keyed by job id. `done`/`failed`/`total` are exact once the job is `done`. */
+export interface ReportJobRecord {
+  jobId: string;
+  kind: ReportKind;
+  state: ReportState;
+  trigger: ReportTrigger;
+  jql: string;
+  startedAt: number;
+  finishedAt?: number;
+  /** Jira's approximate count at the start; the exact number of issues once done. */
+  total?: number;
+  done?: number;
+  failed?: number;
+  requestedBy?: string;
+  /** Why a failed job failed. */
+  error?: string;
+}
+
+/** One per page of a job, keyed `${jobId}:${page}`, written once (FAIL_IF_EXISTS) by that page. */
+export interface ProgressShard {
+  jobId: string;
+  page: number;
+  done: number;
+  failed: number;
+  writtenAt: number;
+}
+
+/** One per report kind, keyed by kind, while a job of that kind runs. */
+export interface ReportLock {
+  kind: ReportKind;
+  jobId: string;
+  acquiredAt: number;
+}
+
+/**
+ * A job whose chain of events died for good (every retry failed) never releases its lock; the TTL
+ * does, well inside a day so the next daily schedule can start. Longer than any real job runs:
+ * Forge's 1000-push chain limit caps a job at a few hundred pages.
+ */
+export const LOCK_TTL = { value: 12, unit: 'HOURS' } as const;
+/** Job history and its shards clean themselves up. */
+export const RECORD_TTL = { value: 90, unit: 'DAYS' } as const;
+
+export const shardKey = (jobId: string, page: number) => `${jobId}:${page}`;
+
+export async function loadJob(jobId: string): Promise<ReportJobRecord | undefined> {
+  return kvs.entity<ReportJobRecord>(REPORT_ENTITY.job).get(jobId);
+}
+
+export async function loadLock(kind: ReportKind): Promise<ReportLock | undefined> {
+  return kvs.entity<ReportLock>(REPORT_ENTITY.lock).get(kind);
+}
+
+/**
+ * Creates the job and takes its kind's lock in one transaction: both or neither. `staleHolder` is
+ * the job id of a lock whose job has ended without releasing it; it is replaced only if unchanged.
+ * Returns false when another start got there first.
+ */
+export async function createJob(job: ReportJobRecord, staleHolder?: string): Promise<boolean> {
+  const lock: ReportLock = { kind: job.kind, jobId: job.jobId, acquiredAt: job.startedAt };
+  const lockFree = new Filter<ReportLock>().and(
+    'jobId',
+    staleHolder === undefined ? FilterConditions.notExists() : FilterConditions.equalTo(staleHolder),
+  );
+  try {
+    await kvs
+      .transact()
+      .set(job.kind, lock, { entityName: REPORT_ENTITY.lock, conditions: lockFree }, { ttl: LOCK_TTL })
+      .set(
+        job.jobId,
+        job,
+        {
+          entityName: REPORT_ENTITY.job,
+          conditions: new Filter<ReportJobRecord>().and('jobId', FilterConditions.notExists()),
+        },
+        { ttl: RECORD_TTL },
+      )
+      .execute();
+    return true;
+  } catch (error) {
+    if (isCommitConflict(error)) return false;
+    throw error;
+  }
+}
+
+export type JobEnding = Pick<ReportJobRecord, 'state' | 'finishedAt'> &
+  Partial<Pick<ReportJobRecord, 'total' | 'done' | 'failed' | 'error'>>;
+
+/**
+ * Moves a running job to an end state and releases its lock, in one transaction conditioned on
+ * the job still running: a cancel racing the last page ends the job once. Returns the job as
+ * stored afterwards (unchanged if it had already ended).
+ */
+export async function endJob(jobId: string, ending: JobEnding): Promise<ReportJobRecord | undefined> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const job = await loadJob(jobId);
+    if (!job || job.state !== 'running') return job;
+    const ended: ReportJobRecord = { ...job, ...ending };
+    const lock = await loadLock(job.kind);
+    const tx = kvs.transact().set(
+      jobId,
+      ended,
+      {
+        entityName: REPORT_ENTITY.job,
+        conditions: new Filter<ReportJobRecord>().and('state', FilterConditions.equalTo('running')),
+      },
+      { ttl: RECORD_TTL },
+    );
+    // The lock is released only if it is still this job's (it may have expired and been retaken).
+    if (lock?.jobId === jobId) {
+      tx.delete(job.kind, {
+        entityName: REPORT_ENTITY.lock,
+        conditions: new Filter<ReportLock>().and('jobId', FilterConditions.equalTo(jobId)),
+      });
+    }
+    try {
+      await tx.execute();
+      return ended;
+    } catch (error) {
+      if (!isCommitConflict(error)) throw error;
+    }
+  }
+  throw new Error(`report job ${jobId} kept changing while it was being ended`);
+}
+
+/** Writes a page's shard unless one exists. Returns false if the page was already recorded. */
+export async function writeShard(shard: ProgressShard): Promise<boolean> {
+  try {
+    await kvs
+      .entity<ProgressShard>(REPORT_ENTITY.progress)
+      .set(shardKey(shard.jobId, shard.page), shard, { keyPolicy: 'FAIL_IF_EXISTS', ttl: RECORD_TTL });
+    return true;
+  } catch (error) {
+    if (isCommitConflict(error)) return false;
+    throw error;
+  }
+}
+
+/** The shards of the given pages, in one request; a missing page is absent from the map. */
+export async function loadShards(
+  jobId: string,
+  pages: readonly number[],
+): Promise<Map<number, ProgressShard>> {
+  const result = await kvs.batchGet<ProgressShard>(
+    pages.map((page) => ({ key: shardKey(jobId, page), entityName: REPORT_ENTITY.progress })),
+  );
+  const failed = result.failedKeys.filter((f) => f.error.code !== 'KEY_NOT_FOUND');
+  if (failed.length > 0) throw new Error(`reading progress shards failed: ${failed[0]!.error.message}`);
+  return new Map(result.successfulKeys.map((item) => [item.value.page, item.value]));
+}
+
+export interface ProgressSum {
+  done: number;
+  failed: number;
+  pages: number;
+}
+
+/** Sums a job's shards: one query per 100 pages (5000 issues at the default page size). */
+export async function sumShards(jobId: string): Promise<ProgressSum> {
+  const sum: ProgressSum = { done: 0, failed: 0, pages: 0 };
+  let cursor: string | undefined;
+  do {
+    let query = kvs
+      .entity<ProgressShard>(REPORT_ENTITY.progress)
+      .query()
+      .index('by-job', { partition: [jobId] })
+      .limit(100);
+    if (cursor) query = query.cursor(cursor);
+    const page = await query.getMany();
+    for (const { value } of page.results) {
+      sum.done += value.done;
+      sum.failed += value.failed;
+      sum.pages += 1;
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  return sum;
+}
+
+/** A kind's most recent jobs, newest first. */
+export async function listJobs(kind: ReportKind, limit: number): Promise<ReportJobRecord[]> {
+  const page = await kvs
+    .entity<ReportJobRecord>(REPORT_ENTITY.job)
+    .query()
+    .index('by-kind', { partition: [kind] })
+    .sort(Sort.DESC)
+    .limit(limit)
+    .getMany();
+  return page.results.map((r) => r.value);
+}

@@ -1,0 +1,166 @@
+// The contract between the issue panel and its resolvers: resolver names, payload schemas (zod, so
+// the resolvers validate with them and the panel's types are inferred from them), response types,
+// and the typed result every resolver returns. Imported by the front end too: zod and types only.
+import type { ExternalEvent } from './issue-state.js';
+import type { ReportJobView } from './report-job-view.js';
+import { z } from 'zod';
+import { commandId } from './command-envelope.js';
+import {
+  checklistAdd,
+  checklistCheck,
+  checklistRemove,
+  checklistRename,
+  checklistReorder,
+} from './commands.js';
+
+// ---- results ------------------------------------------------------------------------------------
+
+export type ResolverErrorCode = 'forbidden' | 'invalid-input' | 'not-found' | 'unavailable';
+
+export interface ResolverError {
+  code: ResolverErrorCode;
+  message: string;
+}
+
+/** Every resolver answers with this: a typed failure is a value, never a thrown error. */
+export type ResolverResult<T> = { ok: true; value: T } | { ok: false; error: ResolverError };
+
+export function ok<T>(value: T): ResolverResult<T> {
+  return { ok: true, value };
+}
+
+export function fail(code: ResolverErrorCode, message: string): { ok: false; error: ResolverError } {
+  return { ok: false, error: { code, message } };
+}
+
+// ---- payloads -----------------------------------------------------------------------------------
+
+/** Fields a UI edit may carry besides its command. Unknown fields (an `issueId`!) are stripped. */
+const editFields = {
+  /** The version of the view the edit was made from; the writer refuses it if the issue moved on. */
+  expectedVersion: z.number().int().nonnegative().optional(),
+  /**
+   * The client's idempotency key, so a retried request does not apply twice. The resolver prefixes
+   * it with the issue (the answer names the full id), hence shorter than a command id.
+   */
+  commandId: z
+    .string()
+    .min(8)
+    .max(64)
+    .regex(/^[a-zA-Z0-9._-]+$/, 'client command ids use letters, digits, dot, dash and underscore')
+    .optional(),
+};
+
+/** Only checklist commands come from people; activity and reports come from webhooks and jobs. */
+export const submitCommandPayload = z.discriminatedUnion('type', [
+  checklistAdd.extend(editFields),
+  checklistRename.extend(editFields),
+  checklistCheck.extend(editFields),
+  checklistRemove.extend(editFields),
+  checklistReorder.extend(editFields),
+]);
+
+/** Forge's batch read holds 25 keys: one storage request answers one poll. */
+export const MAX_POLLED_COMMANDS = 25;
+
+export const getStatusesPayload = z.object({
+  commandIds: z.array(commandId).max(MAX_POLLED_COMMANDS),
+});
+
+export const reportKind = z.literal('time-in-status');
+
+export const startReportPayload = z.object({ kind: reportKind });
+export const reportJobPayload = z.object({
+  jobId: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[a-zA-Z0-9._-]+$/, 'job ids use letters, digits, dot, dash and underscore'),
+});
+export const listReportsPayload = z.object({ limit: z.number().int().min(1).max(50).optional() });
+/** Resolvers without input accept any payload (the bridge may send `{}` or nothing). */
+const noPayload = z.unknown();
+
+export const resolverPayloads = {
+  getIssueState: noPayload,
+  submitCommand: submitCommandPayload,
+  getStatuses: getStatusesPayload,
+  startReport: startReportPayload,
+  cancelReport: reportJobPayload,
+  getReport: reportJobPayload,
+  listReports: listReportsPayload,
+  rotateWebhookSecret: noPayload,
+} as const;
+
+export type ResolverName = keyof typeof resolverPayloads;
+export type PayloadOf<N extends ResolverName> = z.input<(typeof resolverPayloads)[N]>;
+export type SubmitCommandPayload = z.infer<typeof submitCommandPayload>;
+
+// ---- responses ----------------------------------------------------------------------------------
+
+export interface ChecklistItem {
+  itemId: string;
+  text: string;
+  checked: boolean;
+  /** The item's position; the panel picks a rank between neighbours to move an item. */
+  rank: number;
+}
+
+export type ExternalEventView = ExternalEvent;
+
+export interface ReportResultView {
+  reportKind: string;
+  runId: string;
+  computedAt: number;
+  timeInStatusMs: Record<string, number>;
+  transitions: number;
+}
+
+export interface IssueStateView {
+  issue: { id: string; key: string };
+  /** The version the view shows; edits send it back as `expectedVersion`. */
+  version: number;
+  updatedAt: number;
+  checklist: ChecklistItem[];
+  activity: {
+    counts: { created: number; updated: number; commented: number };
+    lastTransition?: { from: string; to: string; at: number };
+    /** Newest first. */
+    external: ExternalEventView[];
+  };
+  /** Newest first, one per report kind. */
+  reports: ReportResultView[];
+  /** What the calling user may do, so the panel only offers what will work. */
+  viewer: { canEdit: boolean; canAdminister: boolean };
+}
+
+export type CommandStatusValue = 'pending' | 'applied' | 'rejected' | 'dead-lettered';
+
+export interface CommandStatusView {
+  commandId: string;
+  status: CommandStatusValue;
+  version?: number;
+  reason?: string;
+  settledAt?: number;
+}
+
+/** A report job as the panel sees it. */
+export type ReportJobSummary = ReportJobView;
+
+export interface ResolverResponses {
+  getIssueState: IssueStateView;
+  submitCommand: { commandId: string };
+  getStatuses: { statuses: CommandStatusView[] };
+  startReport: { started: boolean; job: ReportJobSummary };
+  cancelReport: { job: ReportJobSummary };
+  getReport: { job: ReportJobSummary };
+  listReports: { jobs: ReportJobSummary[] };
+  rotateWebhookSecret: { secret: string };
+}
+
+export type ResponseOf<N extends ResolverName> = ResolverResponses[N];
+
+/** A receipt's reason for an edit refused because the issue changed after the view was loaded. */
+export function isStaleViewReason(reason: string | undefined): boolean {
+  return reason?.startsWith('stale view') ?? false;
+}
