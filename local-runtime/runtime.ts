@@ -31,6 +31,7 @@ import {
   type WebTriggerResponse,
 } from './functions/app-modules.js';
 import type { KvsInspector } from './kvs/kvs-emulator.js';
+import { serveStargateGraphql } from './functions/stargate-graphql.js';
 
 export interface RuntimeOptions {
   /** The app folder holding `manifest.yml` and `src/`. Default: the current directory. */
@@ -132,6 +133,9 @@ export class LocalForgeRuntime implements InvocationHost {
       requestPath.startsWith('/webhook/queue/')
     ) {
       return this.events.fetch(requestPath, init, invocation);
+    }
+    if (descriptor.type === 'fpp' && descriptor.remote === 'stargate' && requestPath === '/graphql') {
+      return serveStargateGraphql(this.modules, init);
     }
     if (descriptor.type === 'fpp' && descriptor.remote === 'jira') {
       if (descriptor.provider === 'user') {
