@@ -1,0 +1,56 @@
+// The benchmark's own code: a tiny hot issue through two approaches, and the metric arithmetic on
+// known cases. Speed is never asserted here.
+import { describe, expect, it } from 'vitest';
+import { runCase } from '../../bench/run-case.js';
+import { hotIssue } from '../../bench/scenarios/hot-issue.js';
+import { effectErrors, percentile } from '../../bench/metrics.js';
+import { forgeQuotaMinutes } from '../../bench/quota.js';
+
+describe('bench metrics', () => {
+  it('counts lost and duplicated effects per issue, netting within an issue', () => {
+    const expected = new Map([
+      ['1', 10],
+      ['2', 5],
+      ['3', 4],
+    ]);
+    const observed = new Map([
+      ['1', 7],
+      ['2', 6],
+      ['3', 4],
+    ]);
+    expect(effectErrors(expected, observed)).toEqual({ lostUpdates: 3, duplicateEffects: 1 });
+  });
+
+  it('takes nearest-rank percentiles', () => {
+    const samples = Array.from({ length: 100 }, (_, i) => 100 - i);
+    expect(percentile(samples, 50)).toBe(50);
+    expect(percentile(samples, 99)).toBe(99);
+    expect(percentile([], 50)).toBe(0);
+  });
+
+  it('projects Forge quota time from the binding limit', () => {
+    expect(forgeQuotaMinutes({ makespanMs: 60_000, events: 100, writeUnits: 100 })).toBe(1);
+    expect(forgeQuotaMinutes({ makespanMs: 1_000, events: 2_000, writeUnits: 100 })).toBe(4);
+    expect(forgeQuotaMinutes({ makespanMs: 1_000, events: 10, writeUnits: 20_000 })).toBe(5);
+  });
+});
+
+describe('bench scenarios', () => {
+  const tiny = hotIssue({ producers: 8, commandsEach: 3 });
+
+  it('naive get-modify-set loses updates on a small hot issue with latency', async () => {
+    const result = await runCase(tiny, 'naive', { seed: 3 });
+    expect(result.commands).toBe(24);
+    expect(result.lostUpdates).toBeGreaterThan(0);
+    expect(result.eventsPerCommand).toBe(0);
+  });
+
+  it('the writer loses nothing and applies nothing twice on the same workload', async () => {
+    const result = await runCase(tiny, 'writer', { seed: 3 });
+    expect(result).toMatchObject({ commands: 24, lostUpdates: 0, duplicateEffects: 0, eventsPerCommand: 1 });
+    // One read and one conditional transaction per command: the concurrency key keeps them apart.
+    expect(result.kvsRequestsPerCommand).toBe(2);
+    expect(result.p99Ms).toBeGreaterThanOrEqual(result.p50Ms);
+    expect(result.makespanMs).toBeGreaterThan(0);
+  });
+});
