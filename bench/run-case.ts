@@ -142,7 +142,7 @@ async function runProducers(
 
 /**
  * `writer-batched` runs the real report job (`startReport`: fan-out events, sharded progress);
- * every other approach runs the bench's page chain (`report-pages.ts`) over the same pages.
+ * every other approach runs the bench's scan and parallel pages (`report-pages.ts`) over the same pages.
  * Latency here is from the job's start to the issue's metric being stored.
  */
 async function runReport(
@@ -161,9 +161,9 @@ async function runReport(
     if (!started) throw new Error('the report job did not start');
   } else {
     const body: BenchPageBody = {
+      type: 'scan',
       approach,
       jobId: REPORT_JOB_ID,
-      page: 0,
       pageSize: scenario.pageSize,
       startedAt: start,
     };

@@ -1,7 +1,8 @@
 // A time-in-status report job over the fixture's issues, end to end through the real @forge
 // packages on the local runtime: metrics checked against values worked out independently from
-// fixtures/jira.json, one progress write per page, the job's views, bad input, and changelogs too
-// long for Jira to embed.
+// fixtures/jira.json, one progress write per page, pages running in parallel, the job's views, bad
+// input, Forge's push-chain and event-rate limits, and changelogs too long to embed.
+import { kvs } from '@forge/kvs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalForgeRuntime } from '../../local-runtime/index.js';
 import {
@@ -10,6 +11,12 @@ import {
   ReportInputError,
   startReport,
 } from '../../src/producers/reports/report-jobs.js';
+import {
+  CHAIN_PUSH_LIMIT,
+  chainPushes,
+  MAX_JOB_ISSUES,
+  MAX_JOB_PAGES,
+} from '../../src/producers/reports/report-events.js';
 import { readStatuses } from '../../src/shared/command-status.js';
 import {
   expectedMetrics,
@@ -26,6 +33,20 @@ import {
 
 let rt: LocalForgeRuntime;
 afterEach(() => rt?.close());
+
+/** A Jira with `count` issues in project BIG, all created To Do and never moved. */
+function bigJira(count: number) {
+  const created = new Date(Date.UTC(2026, 0, 1)).toISOString().replace('Z', '+0000');
+  return {
+    users: [],
+    projects: [{ id: '1', key: 'BIG', name: 'Big' }],
+    issues: Array.from({ length: count }, (_, i) => ({
+      id: String(200_000 + i),
+      key: `BIG-${i + 1}`,
+      fields: { status: { name: 'To Do' }, project: { key: 'BIG' }, created, updated: created },
+    })),
+  };
+}
 
 describe('a time-in-status report job', () => {
   it('finishes with the right metrics for every fixture issue', async () => {
@@ -87,9 +108,9 @@ describe('a time-in-status report job', () => {
   });
 
   it('shows progress while it runs, summed from the shards', async () => {
-    rt = await startApp({ latency: { delivery: 1000 } });
-    const { job } = await startJob(rt, 5);
-    await rt.advance(2_500);
+    rt = await startApp({ latency: { delivery: [500, 2000] } });
+    const { job } = await startJob(rt, 1);
+    while (shards(rt, job.jobId).length === 0) await rt.advance(100);
     const view = await rt.runAsApp(() => getReport(job.jobId));
     expect(view?.state).toBe('running');
     expect(view?.done).toBe(shards(rt, job.jobId).reduce((n, s) => n + s.done, 0));
@@ -100,6 +121,21 @@ describe('a time-in-status report job', () => {
       state: 'done',
       done: fixtureIssues().length,
     });
+  });
+
+  it('runs its pages in parallel: the job takes a few deliveries, not one per page', async () => {
+    const delivery = 1_000;
+    rt = await startApp({ latency: { delivery } });
+    const pages = fixtureIssues().length; // one issue a page
+    const { job } = await startJob(rt, 1);
+    await rt.runUntilIdle();
+    const view = await rt.runAsApp(() => getReport(job.jobId));
+    expect(view).toMatchObject({ state: 'done', done: pages });
+    // The scan's delivery, then every page's at once, then the writer's events: about 3 s. A
+    // chain of pages would take at least pages x delivery (30 s).
+    const took = view!.finishedAt! - view!.startedAt;
+    expect(took).toBeLessThanOrEqual(4 * delivery);
+    expect(took).toBeLessThan((pages * delivery) / 5);
   });
 
   it('lists jobs newest first', async () => {
@@ -178,32 +214,50 @@ describe('a time-in-status report job', () => {
     });
   });
 
-  it("makes pages larger when a job would otherwise outgrow Forge's 1000-push chain", async () => {
-    const jiraTime = (ms: number) => new Date(ms).toISOString().replace('Z', '+0000');
-    const created = Date.UTC(2026, 0, 1);
-    const issues = Array.from({ length: 600 }, (_, i) => ({
-      id: String(20_000 + i),
-      key: `BIG-${i + 1}`,
-      fields: {
-        status: { name: 'To Do' },
-        project: { key: 'BIG' },
-        created: jiraTime(created),
-        updated: jiraTime(created),
-      },
-    }));
-    rt = await startApp({
-      jira: { users: [], projects: [{ id: '1', key: 'BIG', name: 'Big' }], issues },
-      quotas: false,
-    });
-    // One issue a page would be 600 pages, 1200 pushes in one chain: Forge would refuse the 1001st.
+  it("makes pages larger, and paces them, when a job would otherwise outgrow Forge's limits", async () => {
+    rt = await startApp({ jira: bigJira(1_000), quotas: false, trace: true });
+    // One issue a page would be 1000 pages, over the 900 that fit in Forge's 1000-push chain.
     const { job } = await startJob(rt, 1, { jql: 'project = BIG ORDER BY key ASC' });
     await rt.runUntilIdle();
     expect(await rt.runAsApp(() => getReport(job.jobId))).toMatchObject({
       state: 'done',
-      total: 600,
-      done: 600,
+      total: 1_000,
+      done: 1_000,
     });
-    expect(shards(rt, job.jobId)).toHaveLength(300);
+    expect(shards(rt, job.jobId)).toHaveLength(500);
+    const counters = rt.metered();
+    // 1 scan push, 10 pushes of 50 page events, 1 command push per page: inside the chain.
+    expect(counters['events.pushRequests']).toBe(chainPushes(500));
+    // Released 100 pages a minute, the job never met Forge's 500 events a minute.
+    expect(counters['events.rateLimited']).toBe(0);
+  });
+
+  it("refuses a job larger than Forge's push chain allows, at the start or at the scan", async () => {
+    // 1 scan push + ceil(pages / 50) page pushes + 1 command push a page must stay under 1000,
+    // with room for a scan delivered twice.
+    expect(chainPushes(MAX_JOB_PAGES)).toBe(919);
+    expect(chainPushes(MAX_JOB_PAGES) + Math.ceil(MAX_JOB_PAGES / 50)).toBeLessThan(CHAIN_PUSH_LIMIT);
+    expect(MAX_JOB_ISSUES).toBe(90_000);
+
+    rt = await startApp({ jira: bigJira(MAX_JOB_ISSUES + 1), quotas: false });
+    const before = rt.metered();
+    await expect(startJob(rt, 100, { jql: 'project = BIG ORDER BY key ASC' })).rejects.toThrow(
+      /matches 90001 issues; a report job covers at most 90000/,
+    );
+    expect(rt.metered()['events.pushed']).toBe(before['events.pushed']);
+
+    // Jira's estimate can be low; the scan counts exactly. As if the query grew after the start:
+    const { job } = await startJob(rt, 100, { jql: 'key = BIG-1' });
+    await rt.runAsApp(async () => {
+      const stored = await kvs.entity<Record<string, unknown>>('report-job').get(job.jobId);
+      await kvs.entity('report-job').set(job.jobId, { ...stored, jql: 'project = BIG ORDER BY key ASC' });
+    });
+    await rt.runUntilIdle();
+    const view = await rt.runAsApp(() => getReport(job.jobId));
+    expect(view).toMatchObject({ state: 'failed', done: 0 });
+    expect(view?.error).toMatch(/^scan: the query matches 90001 issues; a report job covers at most 90000/);
+    expect(shards(rt, job.jobId)).toHaveLength(0);
+    expect(lockOf(rt)).toBeUndefined();
   });
 
   it('the independent expectation agrees with a job started later (every transition counted)', async () => {

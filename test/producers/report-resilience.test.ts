@@ -1,5 +1,5 @@
-// Report jobs under trouble: a consumer crash mid-job, page workers dying before and after their
-// progress write, duplicated deliveries, and cancellation. Each ends with the same metrics as a
+// Report jobs under trouble: a consumer crash mid-job, the scan and page workers dying before and
+// after their writes, duplicated deliveries, and cancellation. Each ends with the same metrics as a
 // calm run and with progress counted once per page.
 import { kvs } from '@forge/kvs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -47,21 +47,32 @@ describe('report jobs under trouble', () => {
     expect(progressWrites(rt)).toBe(Math.ceil(count() / 7));
   });
 
-  it('resume when a page worker dies after its progress write, before pushing the next page', async () => {
-    rt = await startApp({ trace: true });
-    // Storage call 1 reads the job, call 2 writes the shard: the worker dies right after it.
-    rt.crashNextInvocation('run-report-page', 2);
+  it('end when a page dies after its progress write, before its completion check', async () => {
+    rt = await startApp({ trace: true, latency: { delivery: 1_000 } });
     const { job } = await startJob(rt, 7);
+    await rt.advance(1_500); // the scan has pushed every page and recorded their count
+    // Storage call 1 reads the job, call 2 writes the shard: the page dies right after it.
+    rt.crashNextInvocation('run-report-page', 2);
     await rt.runUntilIdle();
     expect(rt.metered()['functions.crashed']).toBe(1);
     await expectFinishedCorrectly(job.jobId, 7);
-    // The redelivered page found its shard and did not write it again; it waited to see that no
-    // one else would push the next page (one re-check), then pushed it.
-    expect(progressWrites(rt)).toBe(Math.ceil(count() / 7));
-    expect(pageInvocations(rt)).toBe(Math.ceil(count() / 7) + 2);
+    // The redelivered page redid its issues and its completion check; its shard counts once.
+    const pages = Math.ceil(count() / 7);
+    expect(progressWrites(rt)).toBeLessThanOrEqual(pages + 1);
+    expect(pageInvocations(rt)).toBe(1 + pages + 1);
   });
 
-  it('resume when a page worker dies before doing anything', async () => {
+  it('end once when the only page dies between its progress write and ending the job', async () => {
+    rt = await startApp({ trace: true, latency: { delivery: 1_000 } });
+    const { job } = await startJob(rt, 50); // one page: it is the one to end the job
+    await rt.advance(1_500);
+    rt.crashNextInvocation('run-report-page', 2);
+    await rt.runUntilIdle();
+    expect(rt.metered()['functions.crashed']).toBe(1);
+    await expectFinishedCorrectly(job.jobId, 50);
+  });
+
+  it('resume when the scan dies before doing anything', async () => {
     rt = await startApp({ trace: true });
     rt.crashNextInvocation('run-report-page', 1);
     const { job } = await startJob(rt, 7);
@@ -71,35 +82,40 @@ describe('report jobs under trouble', () => {
     expect(progressWrites(rt)).toBe(Math.ceil(count() / 7));
   });
 
-  it('end once when the last page dies between its progress write and ending the job', async () => {
+  it('end when the scan dies after recording its pages, before its completion check', async () => {
     rt = await startApp({ trace: true });
+    // Scan: call 1 reads the job, call 2 records the page count. Its pages may all have finished
+    // before that record, so only the scan's own check (redone on redelivery) can end the job.
     rt.crashNextInvocation('run-report-page', 2);
-    const { job } = await startJob(rt, 50); // one page: page 0 is the last
+    const { job } = await startJob(rt, 7);
     await rt.runUntilIdle();
     expect(rt.metered()['functions.crashed']).toBe(1);
-    await expectFinishedCorrectly(job.jobId, 50);
+    await expectFinishedCorrectly(job.jobId, 7);
+    // The redelivered scan found the pages recorded and pushed nothing again.
+    const pages = Math.ceil(count() / 7);
+    expect(progressWrites(rt)).toBe(pages);
+    expect(pageInvocations(rt)).toBe(2 + pages);
   });
 
-  it('count each page once when deliveries are duplicated, and stop duplicate chains', async () => {
+  it('count each page once when deliveries are duplicated', async () => {
     rt = await startApp({ trace: true, seed: 7, faults: { delivery: { duplicate: 0.5 } } });
     const { job } = await startJob(rt, 5);
     await rt.runUntilIdle();
     const pages = Math.ceil(count() / 5);
     expect(rt.metered()['events.duplicated']).toBeGreaterThan(0);
     await expectFinishedCorrectly(job.jobId, 5);
-    // A duplicate redoes its page (deduplicated by the writer) but never forks the chain: each
-    // page ran at most twice, plus a re-check by the copy that found its page already recorded.
-    expect(pageInvocations(rt)).toBeLessThanOrEqual(3 * pages);
+    // A duplicate redoes its page (deduplicated by the writer); a duplicated scan may push the
+    // pages again, so each page runs at most four times.
+    expect(pageInvocations(rt)).toBeLessThanOrEqual(2 + 4 * pages);
     expect(shards(rt, job.jobId).reduce((n, s) => n + s.done, 0)).toBe(count());
   });
 
   it('stop after cancel: no page runs its work after it, the state is cancelled, the lock released', async () => {
-    rt = await startApp({ trace: true, latency: { delivery: 1000 } });
-    const { job } = await startJob(rt, 5);
-    await rt.advance(2_500);
+    rt = await startApp({ trace: true, latency: { delivery: [500, 2_000] } });
+    const { job } = await startJob(rt, 1);
+    while (shards(rt, job.jobId).length === 0) await rt.advance(100);
     const before = shards(rt, job.jobId);
-    expect(before.length).toBeGreaterThan(0);
-    expect(before.length).toBeLessThan(Math.ceil(count() / 5));
+    expect(before.length).toBeLessThan(count());
 
     const cancelled = await rt.runAsApp(() => cancelReport(job.jobId));
     expect(cancelled).toMatchObject({ state: 'cancelled', done: before.reduce((n, s) => n + s.done, 0) });

@@ -32,7 +32,7 @@ describe('one report job per kind', () => {
       job: expect.objectContaining({ jobId: first.job.jobId }) as unknown,
     });
     expect(jobRecords()).toHaveLength(1);
-    // The lock carries a safety TTL, so a job whose chain dies cannot hold the kind for ever.
+    // The lock carries a safety TTL, so a job whose events die cannot hold the kind for ever.
     const [lock] = rt.storage.listEntity('report-lock');
     expect(Date.parse(lock!.expireTime!)).toBe(JOB_START + 12 * 3_600_000);
     await rt.runUntilIdle();
@@ -86,7 +86,7 @@ describe('one report job per kind', () => {
     await rt.runUntilIdle();
     const jobId = scheduledJobId(JOB_START);
     expect(jobRecords().map((j) => j.jobId)).toEqual([jobId]);
-    // Both invocations pushed a first page; the second copy found the page recorded and stood back.
+    // Both invocations pushed a scan; the pages either pushed count once each.
     expect(shards(rt, jobId)).toEqual([expect.objectContaining({ page: 0, done: fixtureIssues().length })]);
     expect(progressWrites(rt)).toBeLessThanOrEqual(2);
     expect(await rt.runAsApp(() => listReports())).toEqual([
@@ -118,7 +118,7 @@ describe('one report job per kind', () => {
     expect(lockOf(rt)).toMatchObject({ jobId: second.job.jobId });
   });
 
-  it("a job whose chain died blocks its kind only until the lock's safety TTL", async () => {
+  it("a job whose events died blocks its kind only until the lock's safety TTL", async () => {
     rt = await startApp();
     // A running job whose events are gone: the lock is the only thing that would ever free the kind.
     await rt.runAsApp(async () => {

@@ -1,34 +1,43 @@
 // The report job of the approaches other than `writer-batched` (which runs the real job): the same
-// chain of page events over the same JQL pages, the same metric, the same progress shard per page,
-// but each issue's `report.metrics` command applied the approach's way.
+// structure as the real job (one scan listing the ids, then every page's event pushed at once and
+// run in parallel), the same metric, the same progress shard and completion query per page, but
+// each issue's `report.metrics` command applied the approach's way.
 import { Queue } from '@forge/events';
 import type { CommandEnvelope } from '../../../src/shared/command-envelope.js';
 import { ENVELOPE_SCHEMA_VERSION } from '../../../src/shared/command-envelope.js';
 import { enqueue } from '../../../src/shared/enqueue.js';
 import { DEFAULT_JQL } from '../../../src/producers/reports/report-jobs.js';
-import { fullChangelog, searchPage } from '../../../src/producers/reports/jira-pages.js';
+import { fetchIssues, fullChangelog, listIssueIds } from '../../../src/producers/reports/jira-pages.js';
 import { reportCommandId } from '../../../src/producers/reports/page-metrics.js';
-import { writeShard } from '../../../src/producers/reports/report-store.js';
+import { PAGE_EVENTS_PER_PUSH } from '../../../src/producers/reports/report-events.js';
+import { completion, writeShard } from '../../../src/producers/reports/report-store.js';
 import { timeInStatus } from '../../../src/producers/reports/time-in-status.js';
 import { applyOne, type ApproachName } from './approaches.js';
 
 export const BENCH_REPORT_QUEUE = 'bench-report-pages';
 
-export interface BenchPageBody {
+interface BenchJob {
   approach: ApproachName;
   jobId: string;
-  page: number;
   pageSize: number;
-  pageToken?: string;
   /** The job's start: the metric's "as of" time, as in the real job. */
   startedAt: number;
 }
 
+export type BenchPageBody =
+  | (BenchJob & { type: 'scan' })
+  | (BenchJob & { type: 'page'; page: number; pages: number; issueIds: string[] });
+
+const push = (bodies: BenchPageBody[]) =>
+  new Queue({ key: BENCH_REPORT_QUEUE }).push(
+    bodies.map((body) => ({ body: body as unknown as Record<string, unknown> })),
+  );
+
 export async function handler(event: { body: BenchPageBody }): Promise<void> {
   const body = event.body;
-  const page = await searchPage(DEFAULT_JQL, body.pageSize, body.pageToken);
+  if (body.type === 'scan') return scan(body);
   const commands: CommandEnvelope[] = [];
-  for (const issue of page.issues) {
+  for (const issue of await fetchIssues(body.issueIds)) {
     const histories = issue.complete ? issue.histories : await fullChangelog(issue.id);
     const metrics = timeInStatus(
       { createdAt: issue.createdAt, currentStatus: issue.status ?? 'Unknown', histories },
@@ -57,12 +66,26 @@ export async function handler(event: { body: BenchPageBody }): Promise<void> {
     failed: 0,
     writtenAt: Date.now(),
   });
-  if (page.nextPageToken !== undefined) {
-    await new Queue({ key: BENCH_REPORT_QUEUE }).push({
-      body: { ...body, page: body.page + 1, pageToken: page.nextPageToken } as unknown as Record<
-        string,
-        unknown
-      >,
-    });
-  }
+  // The real job's completion check, for the same reads (there is no job record to end here).
+  await completion(body.jobId, body.pages);
+}
+
+async function scan(job: BenchJob & { type: 'scan' }): Promise<void> {
+  const ids: string[] = [];
+  let token: string | undefined;
+  do {
+    const listed = await listIssueIds(DEFAULT_JQL, token);
+    ids.push(...listed.ids);
+    token = listed.nextPageToken;
+  } while (token !== undefined);
+  const pages = Math.ceil(ids.length / job.pageSize);
+  const bodies: BenchPageBody[] = Array.from({ length: pages }, (_, page) => ({
+    ...job,
+    type: 'page',
+    page,
+    pages,
+    issueIds: ids.slice(page * job.pageSize, (page + 1) * job.pageSize),
+  }));
+  for (let i = 0; i < bodies.length; i += PAGE_EVENTS_PER_PUSH)
+    await push(bodies.slice(i, i + PAGE_EVENTS_PER_PUSH));
 }

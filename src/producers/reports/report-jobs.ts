@@ -1,15 +1,17 @@
-// Background report jobs: start, cancel, read and list them. A job pages through Jira issues by
-// JQL as a chain of events on the `report-jobs` queue (see report-worker.ts) and writes per-issue
-// metrics through the serialized writer. One job per report kind runs at a time.
+// Background report jobs: start, cancel, read and list them. A job lists its Jira issues by JQL
+// in one `scan` event on the `report-jobs` queue, which pushes every page's event at once, so
+// pages run in parallel (see report-worker.ts); each writes per-issue metrics through the
+// serialized writer. One job per report kind runs at a time.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { approximateCount, JiraRequestError } from './jira-pages.js';
 import {
   DEFAULT_PAGE_SIZE,
+  MAX_JOB_ISSUES,
   MAX_PAGE_SIZE,
-  PAGE_EVENT_VERSION,
-  pageSizeFor,
-  pushPage,
+  pushScan,
+  REPORT_EVENT_VERSION,
+  tooLargeMessage,
 } from './report-events.js';
 import {
   createJob,
@@ -57,7 +59,7 @@ const startInput = z.object({
 });
 
 export interface StartOptions {
-  /** Issues per page (1..100). Default 50. */
+  /** Issues per page (1..100). Default 50; grown (up to 100) for a job over 900 pages. */
   pageSize?: number;
 }
 
@@ -80,8 +82,8 @@ export async function startReport(
   const parsed = startInput.safeParse(input);
   if (!parsed.success) throw new ReportInputError(describe(parsed.error));
   const { kind, trigger, requestedBy } = parsed.data;
-  const requestedPageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(requestedPageSize) || requestedPageSize < 1 || requestedPageSize > MAX_PAGE_SIZE)
+  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE)
     throw new ReportInputError(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}`);
   const jobId = parsed.data.jobId ?? randomUUID();
   const jql = parsed.data.jql ?? DEFAULT_JQL;
@@ -95,7 +97,8 @@ export async function startReport(
 
   // Asking Jira first also checks the JQL: a bad query is refused before anything is stored.
   const total = await countIssues(jql);
-  const pageSize = pageSizeFor(requestedPageSize, total);
+  // Refused here when Jira's estimate is already too large; the scan checks the exact count.
+  if (total !== undefined && total > MAX_JOB_ISSUES) throw new ReportInputError(tooLargeMessage(total));
   const job: ReportJobRecord = {
     jobId,
     kind,
@@ -106,9 +109,9 @@ export async function startReport(
     ...(total !== undefined ? { total } : {}),
     ...(requestedBy !== undefined ? { requestedBy } : {}),
   };
-  // The first page is pushed before the job exists, so that a crash between the two cannot leave
-  // a running job with no events: page 0 waits a little for its job, and drops if none appears.
-  await pushPage({ v: PAGE_EVENT_VERSION, jobId, page: 0, pageSize, doneBefore: 0, failedBefore: 0 });
+  // The scan is pushed before the job exists, so that a crash between the two cannot leave a
+  // running job with no events: the scan waits a little for its job, and drops if none appears.
+  await pushScan({ v: REPORT_EVENT_VERSION, type: 'scan', jobId, pageSize });
   let staleHolder = running.staleHolder;
   for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
     if (await createJob(job, staleHolder)) return { started: true, job: viewOfNew(job) };
@@ -122,7 +125,7 @@ export async function startReport(
   throw new Error(`could not start the ${kind} report: its lock kept changing`);
 }
 
-/** Cancels a running job; the page in flight finishes, no page after it runs. */
+/** Cancels a running job; pages already at work finish, no page that starts after it does. */
 export async function cancelReport(jobId: string): Promise<ReportJobView | undefined> {
   if (!jobIdSchema.safeParse(jobId).success) return undefined;
   const job = await endJob(jobId, { state: 'cancelled', finishedAt: Date.now() });

@@ -23,8 +23,10 @@ export interface ReportJobRecord {
   jql: string;
   startedAt: number;
   finishedAt?: number;
-  /** Jira's approximate count at the start; the exact number of issues once done. */
+  /** Jira's approximate count at the start; the number of issues the scan listed, once it has. */
   total?: number;
+  /** How many page events the scan pushed; absent until it has pushed them all. */
+  pages?: number;
   done?: number;
   failed?: number;
   requestedBy?: string;
@@ -49,9 +51,9 @@ export interface ReportLock {
 }
 
 /**
- * A job whose chain of events died for good (every retry failed) never releases its lock; the TTL
- * does, well inside a day so the next daily schedule can start. Longer than any real job runs:
- * Forge's 1000-push chain limit caps a job at a few hundred pages.
+ * A job whose events died for good (every retry failed) never releases its lock; the TTL does,
+ * well inside a day so the next daily schedule can start. Far longer than any job runs: its pages
+ * run in parallel, and Forge's 1000-push chain limit caps a job at 900 pages.
  */
 export const LOCK_TTL = { value: 12, unit: 'HOURS' } as const;
 /** Job history and its shards clean themselves up. */
@@ -139,6 +141,35 @@ export async function endJob(jobId: string, ending: JobEnding): Promise<ReportJo
   throw new Error(`report job ${jobId} kept changing while it was being ended`);
 }
 
+/**
+ * Records what the scan found, only while the job runs (a cancel in between wins). Returns false
+ * when the job is no longer running.
+ */
+export async function recordListing(
+  job: ReportJobRecord,
+  listing: { total: number; pages: number },
+): Promise<boolean> {
+  try {
+    // A transaction: the one way to make a write conditional on the stored record.
+    await kvs
+      .transact()
+      .set(
+        job.jobId,
+        { ...job, ...listing },
+        {
+          entityName: REPORT_ENTITY.job,
+          conditions: new Filter<ReportJobRecord>().and('state', FilterConditions.equalTo('running')),
+        },
+        { ttl: RECORD_TTL },
+      )
+      .execute();
+    return true;
+  } catch (error) {
+    if (isCommitConflict(error)) return false;
+    throw error;
+  }
+}
+
 /** Writes a page's shard unless one exists. Returns false if the page was already recorded. */
 export async function writeShard(shard: ProgressShard): Promise<boolean> {
   try {
@@ -150,19 +181,6 @@ export async function writeShard(shard: ProgressShard): Promise<boolean> {
     if (isCommitConflict(error)) return false;
     throw error;
   }
-}
-
-/** The shards of the given pages, in one request; a missing page is absent from the map. */
-export async function loadShards(
-  jobId: string,
-  pages: readonly number[],
-): Promise<Map<number, ProgressShard>> {
-  const result = await kvs.batchGet<ProgressShard>(
-    pages.map((page) => ({ key: shardKey(jobId, page), entityName: REPORT_ENTITY.progress })),
-  );
-  const failed = result.failedKeys.filter((f) => f.error.code !== 'KEY_NOT_FOUND');
-  if (failed.length > 0) throw new Error(`reading progress shards failed: ${failed[0]!.error.message}`);
-  return new Map(result.successfulKeys.map((item) => [item.value.page, item.value]));
 }
 
 export interface ProgressSum {
@@ -191,6 +209,40 @@ export async function sumShards(jobId: string): Promise<ProgressSum> {
     cursor = page.nextCursor;
   } while (cursor);
   return sum;
+}
+
+/**
+ * Whether pages 0..pages-1 all have shards, with their sums. Shards come back in page order, 100
+ * to a query, so the check stops at the first missing page: a page finishing early usually pays
+ * one query, and only the last pages read them all (9 queries at 900 pages).
+ */
+export async function completion(
+  jobId: string,
+  pages: number,
+): Promise<{ complete: false } | { complete: true; done: number; failed: number }> {
+  let done = 0;
+  let failed = 0;
+  let next = 0;
+  let cursor: string | undefined;
+  do {
+    let query = kvs
+      .entity<ProgressShard>(REPORT_ENTITY.progress)
+      .query()
+      .index('by-job', { partition: [jobId] })
+      .limit(100);
+    if (cursor) query = query.cursor(cursor);
+    const result = await query.getMany();
+    for (const { value } of result.results) {
+      if (value.page >= pages) break;
+      if (value.page !== next) return { complete: false };
+      done += value.done;
+      failed += value.failed;
+      next += 1;
+    }
+    if (next >= pages) return { complete: true, done, failed };
+    cursor = result.nextCursor;
+  } while (cursor);
+  return { complete: false };
 }
 
 /** A kind's most recent jobs, newest first. */
