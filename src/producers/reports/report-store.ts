@@ -189,40 +189,8 @@ export interface ProgressSum {
   pages: number;
 }
 
-/** Sums a job's shards: one query per 100 pages (5000 issues at the default page size). */
-export async function sumShards(jobId: string): Promise<ProgressSum> {
-  const sum: ProgressSum = { done: 0, failed: 0, pages: 0 };
-  let cursor: string | undefined;
-  do {
-    let query = kvs
-      .entity<ProgressShard>(REPORT_ENTITY.progress)
-      .query()
-      .index('by-job', { partition: [jobId] })
-      .limit(100);
-    if (cursor) query = query.cursor(cursor);
-    const page = await query.getMany();
-    for (const { value } of page.results) {
-      sum.done += value.done;
-      sum.failed += value.failed;
-      sum.pages += 1;
-    }
-    cursor = page.nextCursor;
-  } while (cursor);
-  return sum;
-}
-
-/**
- * Whether pages 0..pages-1 all have shards, with their sums. Shards come back in page order, 100
- * to a query, so the check stops at the first missing page: a page finishing early usually pays
- * one query, and only the last pages read them all (9 queries at 900 pages).
- */
-export async function completion(
-  jobId: string,
-  pages: number,
-): Promise<{ complete: false } | { complete: true; done: number; failed: number }> {
-  let done = 0;
-  let failed = 0;
-  let next = 0;
+/** A job's shards in page order, fetched 100 to a query as the caller reads on. */
+async function* shardsInPageOrder(jobId: string): AsyncGenerator<ProgressShard> {
   let cursor: string | undefined;
   do {
     let query = kvs
@@ -232,17 +200,42 @@ export async function completion(
       .limit(100);
     if (cursor) query = query.cursor(cursor);
     const result = await query.getMany();
-    for (const { value } of result.results) {
-      if (value.page >= pages) break;
-      if (value.page !== next) return { complete: false };
-      done += value.done;
-      failed += value.failed;
-      next += 1;
-    }
-    if (next >= pages) return { complete: true, done, failed };
+    for (const { value } of result.results) yield value;
     cursor = result.nextCursor;
   } while (cursor);
-  return { complete: false };
+}
+
+/** Sums a job's shards: one query per 100 pages (5000 issues at the default page size). */
+export async function sumShards(jobId: string): Promise<ProgressSum> {
+  const sum: ProgressSum = { done: 0, failed: 0, pages: 0 };
+  for await (const shard of shardsInPageOrder(jobId)) {
+    sum.done += shard.done;
+    sum.failed += shard.failed;
+    sum.pages += 1;
+  }
+  return sum;
+}
+
+/**
+ * Whether pages 0..pages-1 all have shards, with their sums. Shards come back in page order, so
+ * the check stops at the first missing page: a page finishing early usually pays one query, and
+ * only the last pages read them all (9 queries at 900 pages).
+ */
+export async function completion(
+  jobId: string,
+  pages: number,
+): Promise<{ complete: false } | { complete: true; done: number; failed: number }> {
+  let done = 0;
+  let failed = 0;
+  let next = 0;
+  for await (const shard of shardsInPageOrder(jobId)) {
+    if (shard.page >= pages) break;
+    if (shard.page !== next) return { complete: false };
+    done += shard.done;
+    failed += shard.failed;
+    next += 1;
+  }
+  return next >= pages ? { complete: true, done, failed } : { complete: false };
 }
 
 /** A kind's most recent jobs, newest first. */
