@@ -1,7 +1,7 @@
 // Nonce deduplication for signed web trigger calls: the first request with a nonce claims it with
 // one atomic write; any later one within the window finds it taken and is a replay.
 import { kvs } from '@forge/kvs';
-import { isCommitConflict } from '../shared/storage-errors.js';
+import { writeUnlessConflict } from '../shared/storage-errors.js';
 import { REPLAY_WINDOW_SECONDS } from './webhook-signature.js';
 
 /**
@@ -14,17 +14,12 @@ const nonceKey = (nonce: string) => `webhook-nonce:${nonce}`;
 
 /** True if this call claimed the nonce, false if it was already used (a replay). */
 export async function claimNonce(nonce: string): Promise<boolean> {
-  try {
+  return writeUnlessConflict(async () => {
     await kvs.set(nonceKey(nonce), 1, {
       ttl: { value: NONCE_TTL_MINUTES, unit: 'MINUTES' },
       keyPolicy: 'FAIL_IF_EXISTS',
     });
-    return true;
-  } catch (error) {
-    // A FAIL_IF_EXISTS clash surfaces like a failed condition; one function decides what that is.
-    if (isCommitConflict(error)) return false;
-    throw error;
-  }
+  });
 }
 
 /**

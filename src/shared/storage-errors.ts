@@ -10,3 +10,14 @@ export function isCommitConflict(error: unknown): boolean {
     error.code === 'KEY_CONFLICT'
   );
 }
+
+/** Runs a conditional write; true if it was made, false if its condition (or key policy) failed. */
+export async function writeUnlessConflict(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (isCommitConflict(error)) return false;
+    throw error;
+  }
+}

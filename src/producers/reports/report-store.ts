@@ -2,7 +2,7 @@
 // report kind. Each page writes only its own shard, so progress never funnels every worker into
 // one hot record; the job's view sums the shards.
 import { Filter, FilterConditions, kvs, Sort } from '@forge/kvs';
-import { isCommitConflict } from '../../shared/storage-errors.js';
+import { isCommitConflict, writeUnlessConflict } from '../../shared/storage-errors.js';
 import type { ReportJobView, ReportKind } from './report-jobs.js';
 
 export const REPORT_ENTITY = {
@@ -80,8 +80,8 @@ export async function createJob(job: ReportJobRecord, staleHolder?: string): Pro
     'jobId',
     staleHolder === undefined ? FilterConditions.notExists() : FilterConditions.equalTo(staleHolder),
   );
-  try {
-    await kvs
+  return writeUnlessConflict(() =>
+    kvs
       .transact()
       .set(job.kind, lock, { entityName: REPORT_ENTITY.lock, conditions: lockFree }, { ttl: LOCK_TTL })
       .set(
@@ -93,12 +93,8 @@ export async function createJob(job: ReportJobRecord, staleHolder?: string): Pro
         },
         { ttl: RECORD_TTL },
       )
-      .execute();
-    return true;
-  } catch (error) {
-    if (isCommitConflict(error)) return false;
-    throw error;
-  }
+      .execute(),
+  );
 }
 
 export type JobEnding = Pick<ReportJobRecord, 'state' | 'finishedAt'> &
@@ -149,9 +145,9 @@ export async function recordListing(
   job: ReportJobRecord,
   listing: { total: number; pages: number },
 ): Promise<boolean> {
-  try {
-    // A transaction: the one way to make a write conditional on the stored record.
-    await kvs
+  // A transaction: the one way to make a write conditional on the stored record.
+  return writeUnlessConflict(() =>
+    kvs
       .transact()
       .set(
         job.jobId,
@@ -162,25 +158,17 @@ export async function recordListing(
         },
         { ttl: RECORD_TTL },
       )
-      .execute();
-    return true;
-  } catch (error) {
-    if (isCommitConflict(error)) return false;
-    throw error;
-  }
+      .execute(),
+  );
 }
 
 /** Writes a page's shard unless one exists. Returns false if the page was already recorded. */
 export async function writeShard(shard: ProgressShard): Promise<boolean> {
-  try {
-    await kvs
+  return writeUnlessConflict(() =>
+    kvs
       .entity<ProgressShard>(REPORT_ENTITY.progress)
-      .set(shardKey(shard.jobId, shard.page), shard, { keyPolicy: 'FAIL_IF_EXISTS', ttl: RECORD_TTL });
-    return true;
-  } catch (error) {
-    if (isCommitConflict(error)) return false;
-    throw error;
-  }
+      .set(shardKey(shard.jobId, shard.page), shard, { keyPolicy: 'FAIL_IF_EXISTS', ttl: RECORD_TTL }),
+  );
 }
 
 export interface ProgressSum {
