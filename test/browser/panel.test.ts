@@ -120,6 +120,41 @@ describe('issue panel in a browser', () => {
     await page.close();
   });
 
+  it('renames, moves and removes items, each edit applied in turn', async () => {
+    const issue = { id: '10003', key: 'APP-3', type: 'Task' };
+    await submitElsewhere(
+      { type: 'checklist.add', payload: { itemId: 'first', text: 'First', rank: 1 } },
+      issue,
+    );
+    await submitElsewhere(
+      { type: 'checklist.add', payload: { itemId: 'second', text: 'Second', rank: 2 } },
+      issue,
+    );
+    const { page, panel } = await openPanel(issue.key);
+    const texts = () => panel.getByTestId('item-text').allTextContents();
+    await panel.locator('[data-testid="view-version"][data-version="2"]').waitFor({ timeout: TIMEOUT });
+    expect(await texts()).toEqual(['First', 'Second']);
+
+    const first = panel.locator('[data-testid="checklist-item"][data-item-id="first"]');
+    await first.getByTestId('item-rename').click();
+    await panel.getByTestId('rename-input').fill('First, renamed');
+    await panel.getByTestId('rename-save').click();
+    await status(panel, 'applied', 'Rename').waitFor({ timeout: TIMEOUT });
+    await panel.locator('[data-testid="view-version"][data-version="3"]').waitFor({ timeout: TIMEOUT });
+    expect(await texts()).toEqual(['First, renamed', 'Second']);
+
+    await first.getByTestId('item-down').click();
+    await status(panel, 'applied', 'Move').waitFor({ timeout: TIMEOUT });
+    await panel.locator('[data-testid="view-version"][data-version="4"]').waitFor({ timeout: TIMEOUT });
+    expect(await texts()).toEqual(['Second', 'First, renamed']);
+
+    await first.getByTestId('item-remove').click();
+    await status(panel, 'applied', 'Remove').waitFor({ timeout: TIMEOUT });
+    await panel.locator('[data-testid="view-version"][data-version="5"]').waitFor({ timeout: TIMEOUT });
+    expect(await texts()).toEqual(['Second']);
+    await page.close();
+  });
+
   it('makes a failing resolver call reject the bridge like Forge, shown as a typed error', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${app.url}/ui/checklist-panel?issue=APP-1&account=user-admin`);
