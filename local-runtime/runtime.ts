@@ -7,6 +7,7 @@ import { resolveFaults, type FaultOptions } from './kernel/faults.js';
 import { jsonResponse } from './kernel/http.js';
 import {
   Invocation,
+  outsideInvocation,
   runInInvocation,
   type FetchDescriptor,
   type InvocationHost,
@@ -86,7 +87,7 @@ export class LocalForgeRuntime implements InvocationHost {
       trace: this.traceLog,
       faults: resolveFaults(options.faults),
       latency: { ...ZERO_LATENCY, ...options.latency },
-      log: options.log ?? (() => undefined),
+      log: hostLog(options.log),
     };
     this.kvs = createKvs(this.ctx, {
       entities: this.manifest.entities,
@@ -200,7 +201,9 @@ export class LocalForgeRuntime implements InvocationHost {
   }
 
   appLog(invocation: Invocation, level: string, text: string): void {
-    this.ctx.log(`[${invocation.functionKey} ${invocation.id}] ${level.toUpperCase()} ${text}`);
+    // Every line carries the function, so a stack trace in a terminal still says whose it is.
+    const prefix = `[${invocation.functionKey} ${invocation.id}] ${level.toUpperCase()}`;
+    this.ctx.log(`${prefix} ${text.replaceAll('\n', `\n${prefix} `)}`);
   }
 
   /** Runs the queues (and every timer) until nothing is left to do, in virtual time. */
@@ -237,6 +240,16 @@ export class LocalForgeRuntime implements InvocationHost {
     this.kvs.close();
     setFallbackFetch(undefined);
   }
+}
+
+/**
+ * The runtime's log sink always runs outside any invocation: lines the runtime logs while serving
+ * an invocation (a crash, a dropped event) are the runtime's, and a sink that writes to `console`
+ * must not have them taken for the app's own logs.
+ */
+function hostLog(sink: ((line: string) => void) | undefined): (line: string) => void {
+  if (!sink) return () => undefined;
+  return (line) => outsideInvocation(() => sink(line));
 }
 
 function never<T>(): Promise<T> {

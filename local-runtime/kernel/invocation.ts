@@ -74,3 +74,8 @@ export function currentInvocation(): Invocation | undefined {
 export function runInInvocation<T>(invocation: Invocation, fn: () => T): T {
   return storage.run(invocation, fn);
 }
+
+/** Runs `fn` outside any invocation, e.g. host output that must not count as the app's. */
+export function outsideInvocation<T>(fn: () => T): T {
+  return storage.exit(fn);
+}

@@ -2,7 +2,8 @@
 // inside invocations run on a virtual clock, makes time and chance deterministic: `Date`,
 // `setTimeout`, `Math.random` and `crypto.randomUUID` follow the runtime's clock and seed there.
 // Outside invocations (the test harness, vitest itself) every global behaves as usual. `console`
-// output from inside an invocation goes to the runtime's log, tagged with the function.
+// output from inside an invocation goes to the runtime's log, tagged with the function; the
+// process's own console stays reachable as `hostConsole`, for output that is not an app's.
 import nodeCrypto from 'node:crypto';
 import { syncBuiltinESMExports } from 'node:module';
 import { format } from 'node:util';
@@ -15,7 +16,20 @@ declare global {
   var __forge_runtime__: unknown;
 }
 
+const CONSOLE_LEVELS = ['log', 'info', 'warn', 'error', 'debug'] as const;
+type ConsoleLevel = (typeof CONSOLE_LEVELS)[number];
+
+/**
+ * The console as it was before the sandbox routed it to app logs. Host output (a CLI printing the
+ * runtime's log) goes here, so it can never re-enter an invocation's log.
+ */
+export const hostConsole: Readonly<Record<ConsoleLevel, (...args: unknown[]) => void>> = Object.fromEntries(
+  CONSOLE_LEVELS.map((level) => [level, console[level].bind(console)]),
+) as Record<ConsoleLevel, (...args: unknown[]) => void>;
+
 let installed = false;
+/** True while an app log is handed to its host, whose sink may itself write to `console`. */
+let writingAppLog = false;
 /** Set by the runtime for calls made outside any invocation (a test reading storage, say). */
 let fallbackFetch: ForgeFetch | undefined;
 
@@ -85,12 +99,19 @@ export function installSandbox(): void {
   }
 
   // App logs belong to the invocation, as in `forge logs`; the runtime decides where they go.
-  for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-    const original = console[level].bind(console);
+  for (const level of CONSOLE_LEVELS) {
+    const original = hostConsole[level];
     console[level] = (...args: unknown[]) => {
       const invocation = currentInvocation();
-      if (!invocation) return original(...args);
-      invocation.host.appLog(invocation, level, format(...args));
+      // A sink such as `log: (line) => console.log(line)` calls back in here, still inside the
+      // invocation: that call is the host's output, not another app log (which would loop forever).
+      if (!invocation || writingAppLog) return original(...args);
+      writingAppLog = true;
+      try {
+        invocation.host.appLog(invocation, level, format(...args));
+      } finally {
+        writingAppLog = false;
+      }
     };
   }
 
