@@ -94,7 +94,10 @@ export class FunctionRunner {
           const value = await handler(...request.args);
           if (!invocation.dead) finish({ status: 'returned', value });
         } catch (error) {
-          if (!invocation.dead) finish({ status: 'threw', error });
+          if (invocation.dead) return;
+          this.ctx.counters.add('functions.threw');
+          this.ctx.log(`[functions] ${request.functionKey} (${id}) threw ${describeError(error)}`);
+          finish({ status: 'threw', error });
         }
       });
     });
@@ -106,4 +109,10 @@ export class FunctionRunner {
     if (!crash.kinds.includes(kind) || !this.random.chance(crash.probability)) return undefined;
     return this.random.int(crash.afterStorageCalls[0], crash.afterStorageCalls[1]);
   }
+}
+
+/** The stack when there is one: whoever reads the log needs to find the line that threw. */
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
+  return String(error);
 }

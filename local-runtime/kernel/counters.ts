@@ -45,7 +45,14 @@ export const COUNTER_GROUPS = {
     'events.cancelled',
     'events.rateLimited',
   ],
-  'Functions and Jira': ['functions.invocations', 'functions.crashed', 'functions.timedOut', 'jira.requests'],
+  // A throw, a crash and a timeout are each a failed invocation, shown apart.
+  'Functions and Jira': [
+    'functions.invocations',
+    'functions.threw',
+    'functions.crashed',
+    'functions.timedOut',
+    'jira.requests',
+  ],
 } as const;
 
 export const COUNTER_NAMES = Object.values(COUNTER_GROUPS).flat();

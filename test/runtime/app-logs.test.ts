@@ -84,3 +84,20 @@ describe('the sandboxed console', () => {
     clock.close();
   });
 });
+
+describe('a function that throws', () => {
+  it('is counted apart from crashes and logged with its message and stack', async () => {
+    const lines: string[] = [];
+    rt = await createRuntime({ appDir, jira: testJira, log: (line) => lines.push(line) });
+    await expect(rt.invokeResolver({ functionKey: 'boom' })).rejects.toThrow('locked by another user');
+    expect(rt.metered()).toMatchObject({
+      'functions.invocations': 1,
+      'functions.threw': 1,
+      'functions.crashed': 0,
+    });
+    const [line] = lines.filter((l) => l.includes(' threw '));
+    expect(line).toMatch(
+      /^\[functions\] resolver \(inv-1\) threw Error: The checklist is locked by another user\n\s+at /,
+    );
+  });
+});
