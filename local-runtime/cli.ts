@@ -1,9 +1,17 @@
 // `npm start` / `npm run forge-local -- <command>`: runs the Forge app in the current folder on the
 // local runtime. No top-level await: the package is CommonJS under tsx.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import {
+  describeLatency,
+  LATENCY_PRESETS,
+  parseLatencyModel,
+  ZERO_LATENCY,
+  type LatencyModel,
+} from './kernel/latency.js';
+import { hostConsole } from './kernel/sandbox.js';
 import { createRuntime, type LocalForgeRuntime, type RuntimeOptions } from './runtime.js';
 import { startServer, type ServerPlugin } from './server/http-server.js';
 
@@ -19,6 +27,10 @@ Options (all commands):
   --data-dir <dir>            Where KVS data lives (default: <app-dir>/.local-data)
   --jira <file>               Jira fixture (default: <app-dir>/fixtures/jira.json; missing = empty Jira)
   --seed <n>                  Seed of the runtime's random choices (default: 1)
+  --latency <model>           How long platform operations take, so progress can be watched:
+                              none (default), realistic (Forge's order of magnitude), or a JSON
+                              file with some of kvsRead, kvsWrite, push, delivery, jira, each in
+                              ms: a number or [min, max], e.g. {"delivery": [500, 2000]}
   -h, --help                  Show this help
 
 Options (start):
@@ -40,6 +52,7 @@ const OPTIONS = {
   'data-dir': { type: 'string' },
   jira: { type: 'string' },
   seed: { type: 'string' },
+  latency: { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
   'no-schedules': { type: 'boolean' },
@@ -78,7 +91,26 @@ function json(value: string | undefined, name: string): unknown {
   }
 }
 
-function runtimeOptions(values: Values): RuntimeOptions {
+/** `none`, `realistic`, or a JSON file holding part of a LatencyModel (the rest is zero). */
+function latency(value: string | undefined): LatencyModel {
+  if (value === undefined || value === 'none') return ZERO_LATENCY;
+  if (value === 'realistic') return LATENCY_PRESETS.realistic;
+  const usage = `--latency takes none, realistic or a JSON file`;
+  let text: string;
+  try {
+    text = readFileSync(path.resolve(value), 'utf8');
+  } catch (error) {
+    throw new UsageError(`${usage}; cannot read '${value}': ${(error as Error).message}`);
+  }
+  try {
+    return { ...ZERO_LATENCY, ...parseLatencyModel(JSON.parse(text) as unknown) };
+  } catch (error) {
+    throw new UsageError(`${usage}; '${value}' is not a latency model: ${(error as Error).message}`);
+  }
+}
+
+/** `log` receives the runtime's lines and the app's logs (each prefixed with its function). */
+function runtimeOptions(values: Values, log: (line: string) => void): RuntimeOptions {
   const appDir = path.resolve(values['app-dir'] ?? process.cwd());
   const dataDir = path.resolve(appDir, values['data-dir'] ?? '.local-data');
   mkdirSync(dataDir, { recursive: true });
@@ -88,7 +120,8 @@ function runtimeOptions(values: Values): RuntimeOptions {
     seed: integer(values.seed, 'seed', 1, 0, 2 ** 32 - 1),
     storage: { kind: 'sqlite', file: path.join(dataDir, 'kvs.sqlite') },
     ...(values.jira ? { jira: path.resolve(values.jira) } : {}),
-    log: (line) => console.log(line),
+    latency: latency(values.latency),
+    log,
   };
 }
 
@@ -108,14 +141,15 @@ async function loadPlugins(modules: string[]): Promise<ServerPlugin[]> {
 
 async function start(values: Values): Promise<void> {
   const port = integer(values.port, 'port', 8787, 0, 65535);
-  const options = runtimeOptions(values);
+  // The process's own console: `console` inside an invocation is the app's log, not the terminal.
+  const options = runtimeOptions(values, (line) => hostConsole.log(line));
   const rt = await createRuntime(options);
   let server;
   try {
     server = await startServer(rt, {
       port,
       host: values.host ?? '127.0.0.1',
-      log: (line) => console.error(line),
+      log: (line) => hostConsole.error(line),
       plugins: await loadPlugins(values.plugin ?? []),
     });
   } catch (error) {
@@ -128,9 +162,12 @@ async function start(values: Values): Promise<void> {
   console.log(
     `  KVS data:   ${options.storage && options.storage.kind === 'sqlite' ? options.storage.file : 'memory'}`,
   );
+  const model = { ...ZERO_LATENCY, ...options.latency };
+  console.log(`  latency:    ${values.latency ?? 'none'} (${describeLatency(model)})`);
   console.log(`Serving on ${server.url}`);
   for (const line of server.describe()) console.log(`  ${line}`);
-  console.log('Press Ctrl+C to stop.');
+  console.log(`Open ${server.url}/ in a browser: the app's UI modules, pages and routes.`);
+  console.log('App logs follow, each line prefixed with [function invocation]. Press Ctrl+C to stop.');
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -167,7 +204,8 @@ async function invoke(values: Values, functionKey: string | undefined): Promise<
   }
   let rt: LocalForgeRuntime | undefined;
   try {
-    rt = await createRuntime(runtimeOptions(values));
+    // Logs go to stderr, so stdout holds only the resolver's JSON.
+    rt = await createRuntime(runtimeOptions(values, (line) => hostConsole.error(line)));
     const value = await rt.modules.invokeResolver({
       moduleKey: values.module,
       functionKey,
