@@ -28,6 +28,13 @@ const consolePlugin: ServerPlugin = {
     }
     return false;
   },
+  links: () => [
+    {
+      href: PAGE_PREFIX,
+      title: 'Console',
+      description: 'queues, dead letters (replay), issues, reports, usage',
+    },
+  ],
   describe: (base) => [
     `GET  ${base}/console  the app's console: queues, dead letters (replay), issues, reports, usage`,
     `GET  ${base}${API_PREFIX}/{snapshot,queues,dead-letters,issues,issues/{id},reports,usage}`,

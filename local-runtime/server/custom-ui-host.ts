@@ -13,7 +13,7 @@ import { injectBridge, RESIZE_MESSAGE, type BridgeConfig } from './custom-ui-bri
 import { HttpError, requireMethod } from './http-io.js';
 import { resolveResourceFile, sendFile } from './static-files.js';
 
-interface UiModule {
+export interface UiModule {
   key: string;
   type: 'jira:issuePanel';
   resource: string;
@@ -56,7 +56,8 @@ export function describeCustomUi(rt: LocalForgeRuntime, base: string): string[] 
   );
 }
 
-function uiModules(rt: LocalForgeRuntime): UiModule[] {
+/** The Custom UI modules this host can show: issue panels with a resource. */
+export function uiModules(rt: LocalForgeRuntime): UiModule[] {
   const titles = manifestTitles(rt.manifest.appDir);
   const modules: UiModule[] = [];
   for (const panel of rt.manifest.raw.modules['jira:issuePanel'] ?? []) {
@@ -219,7 +220,7 @@ function hostPage(rt: LocalForgeRuntime, module: UiModule, url: URL): string {
   return page(`${issue.key}: ${f.summary ?? ''}`, body);
 }
 
-function page(title: string, body: string): string {
+export function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${HOST_CSS}</style></head><body>${body}</body></html>`;
 }
 
@@ -231,6 +232,11 @@ body { margin: 0; font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", Ro
 .viewer { margin-left: auto; font-size: 13px; }
 .issue { padding: 16px 32px; }
 .index { padding: 16px 32px; }
+.home h2 { font-size: 16px; margin: 24px 0 8px; }
+.home h3 { font-size: 14px; margin: 12px 0 8px; }
+.links { border-collapse: collapse; }
+.links th, .links td { text-align: left; padding: 3px 16px 3px 0; }
+.routes { background: #f7f8f9; padding: 8px 12px; overflow-x: auto; font-size: 12px; }
 .crumbs { color: #626f86; font-size: 13px; margin-bottom: 8px; }
 h1 { font-size: 24px; font-weight: 500; margin: 0 0 24px; }
 .columns { display: flex; gap: 32px; align-items: flex-start; }
@@ -245,7 +251,7 @@ dt { flex: 0 0 96px; color: #626f86; font-weight: 600; font-size: 12px; }
 dd { margin: 0; }
 `;
 
-function sendHtml(res: ServerResponse, html: string): void {
+export function sendHtml(res: ServerResponse, html: string): void {
   res.writeHead(200, {
     'content-type': 'text/html; charset=utf-8',
     'content-length': Buffer.byteLength(html),
@@ -262,7 +268,7 @@ function safeDecode(part: string): string {
   }
 }
 
-function esc(text: string): string {
+export function esc(text: string): string {
   return text.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,

@@ -12,7 +12,8 @@ import {
   scheduledRoute,
   statusOf,
 } from './api-routes.js';
-import { describeCustomUi, handleCustomUi } from './custom-ui-host.js';
+import { describeCustomUi, handleCustomUi, sendHtml } from './custom-ui-host.js';
+import { homePage, type PluginLink } from './home-page.js';
 import { HttpError, requireMethod, sendError, sendJson } from './http-io.js';
 import { resolveResourceFile, sendFile } from './static-files.js';
 import { handleWebTrigger } from './webtrigger-route.js';
@@ -33,7 +34,11 @@ export interface ServerPlugin {
   handle(rt: LocalForgeRuntime, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
   /** Lines for the route listing, given the server's base URL. */
   describe(base: string): string[];
+  /** Pages worth a link on the home page (GET / in a browser). */
+  links?(): PluginLink[];
 }
+
+export type { PluginLink } from './home-page.js';
 
 export interface RunningServer {
   readonly url: string;
@@ -149,10 +154,28 @@ async function handle(
     if (parts.length === 2 && second === 'health') return healthRoute(rt, req, res, startedAt);
   }
   if (url.pathname === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
-    sendJson(res, 200, { appId: rt.manifest.appId, routes: describeRoutes(rt, '') });
+    if (wantsJson(req)) {
+      sendJson(res, 200, { appId: rt.manifest.appId, routes: describeRoutes(rt, '') });
+      return;
+    }
+    const routes = [...describeRoutes(rt, ''), ...plugins.flatMap((p) => p.describe(''))];
+    sendHtml(
+      res,
+      homePage(
+        rt,
+        plugins.flatMap((p) => p.links?.() ?? []),
+        routes,
+      ),
+    );
     return;
   }
   throw new HttpError(404, `Nothing is served at ${req.method} ${url.pathname}; GET / lists the routes`);
+}
+
+/** A client that asks for JSON and not for HTML (a script; a browser always asks for HTML). */
+function wantsJson(req: IncomingMessage): boolean {
+  const accept = (req.headers.accept ?? '').toLowerCase();
+  return accept.includes('application/json') && !accept.includes('text/html');
 }
 
 function describeRoutes(rt: LocalForgeRuntime, base: string): string[] {

@@ -5,7 +5,11 @@ import path from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRuntime, type LocalForgeRuntime } from '../../local-runtime/index.js';
-import { startServer, type RunningServer } from '../../local-runtime/server/http-server.js';
+import {
+  startServer,
+  type RunningServer,
+  type ServerPlugin,
+} from '../../local-runtime/server/http-server.js';
 import { ALPHA_ONLY, VIEWER, testJira } from './jira-test-fixture.js';
 
 const appDir = path.resolve(import.meta.dirname, '../fixtures/functions-app');
@@ -150,7 +154,39 @@ describe('events, schedules and state', () => {
     expect(counters['kvs.requests']).toBeGreaterThan(0);
     expect(await (await call('/api/queues')).json()).toEqual({ pending: 0, inFlight: 0, events: [] });
     expect(await (await call('/api/health')).json()).toMatchObject({ ok: true, clock: 'real' });
-    expect(((await (await call('/')).json()) as { routes: string[] }).routes.length).toBeGreaterThan(5);
+    const listing = await call('/', { headers: { accept: 'application/json' } });
+    expect(((await listing.json()) as { routes: string[] }).routes.length).toBeGreaterThan(5);
+  });
+});
+
+describe('the home page', () => {
+  it("links every Custom UI module per fixture issue and user, the plugins' pages and the routes", async () => {
+    const plugin: ServerPlugin = {
+      name: 'extra',
+      handle: async () => false,
+      describe: (base) => [`GET  ${base}/extra  an extra page`],
+      links: () => [{ href: '/extra', title: 'Extra page', description: 'from a plugin' }],
+    };
+    const withPlugin = await startServer(rt, { port: 0, plugins: [plugin] });
+    try {
+      for (const accept of [undefined, 'text/html,application/xhtml+xml,*/*;q=0.8']) {
+        const response = await fetch(`${withPlugin.url}/`, accept ? { headers: { accept } } : {});
+        expect(response.status).toBe(200);
+        expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+        const html = await response.text();
+        const panelLinks = [...html.matchAll(/href="(\/ui\/test-panel\?[^"]+)"/g)].map((m) => m[1]);
+        expect(panelLinks).toHaveLength(testJira.issues.length * testJira.users.length);
+        expect(panelLinks).toContain(`/ui/test-panel?issue=BETA-12&amp;account=${VIEWER}`);
+        expect(html).toContain('<a href="/extra">Extra page</a>');
+        expect(html).toContain('POST /api/invoke/test-panel/{resolverKey}');
+        expect(html).toContain('GET  /extra  an extra page');
+      }
+      // Every panel link opens the panel's host page.
+      const first = `${withPlugin.url}/ui/test-panel?issue=ALPHA-1&account=${VIEWER}`;
+      expect((await fetch(first)).status).toBe(200);
+    } finally {
+      await withPlugin.close();
+    }
   });
 });
 
