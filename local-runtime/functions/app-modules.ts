@@ -44,7 +44,7 @@ export class AppModules {
 
   /** Calls a web trigger with Forge's request shape; always answers with Forge's response shape. */
   callWebTrigger(key: string, request?: Partial<WebTriggerRequest>): Promise<WebTriggerResponse> {
-    return callWebTrigger(this.manifest, this.functions, key, request);
+    return callWebTrigger(this.ctx, this.manifest, this.functions, key, request);
   }
 
   /** The URL a web trigger is reachable at on the local HTTP server. */

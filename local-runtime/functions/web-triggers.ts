@@ -1,9 +1,11 @@
 // Calls a `webtrigger` module with Forge's request shape and checks the handler's answer against
 // Forge's response shape. A handler that throws, crashes, times out or answers in the wrong shape
-// gets a 500, with a message saying why.
+// gets a 500, with a message saying why. Every call is logged with its answer's status, as the
+// platform shows a web trigger's invocations.
+import type { ServiceContext } from '../kernel/service-context.js';
 import type { AppManifest } from '../manifest/app-manifest.js';
 import { moduleContext } from './forge-context.js';
-import type { FunctionRunner } from './function-runner.js';
+import type { FunctionRunner, InvokeOutcome } from './function-runner.js';
 import { errorMessage, UnknownModuleError } from './module-errors.js';
 
 export interface WebTriggerRequest {
@@ -22,6 +24,7 @@ export interface WebTriggerResponse {
 }
 
 export async function callWebTrigger(
+  ctx: ServiceContext,
   manifest: AppManifest,
   functions: FunctionRunner,
   key: string,
@@ -45,6 +48,13 @@ export async function callWebTrigger(
     context: { cloudId: context.cloudId, moduleKey: key },
   };
   const outcome = await functions.invoke({ kind: 'webtrigger', functionKey, args: [event, context] });
+  const response = answer(outcome, key);
+  const why = outcome.status === 'returned' ? '' : ` (${outcome.status})`;
+  ctx.log(`[webtrigger] ${key}: ${event.method} ${event.path} -> ${response.statusCode}${why}`);
+  return response;
+}
+
+function answer(outcome: InvokeOutcome, key: string): WebTriggerResponse {
   switch (outcome.status) {
     case 'returned':
       return checkResponse(outcome.value, key);

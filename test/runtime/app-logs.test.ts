@@ -101,3 +101,16 @@ describe('a function that throws', () => {
     );
   });
 });
+
+describe('web trigger calls', () => {
+  it("are logged with the status of the answer, and why when the handler didn't return", async () => {
+    const lines: string[] = [];
+    rt = await createRuntime({ appDir, jira: testJira, log: (line) => lines.push(line) });
+    await rt.callWebTrigger('echo-hook', { method: 'post', path: '/builds/7' });
+    await rt.callWebTrigger('echo-hook', { method: 'POST', path: '/throw' });
+    expect(lines.filter((l) => l.startsWith('[webtrigger]'))).toEqual([
+      '[webtrigger] echo-hook: POST /builds/7 -> 201',
+      '[webtrigger] echo-hook: POST /throw -> 500 (threw)',
+    ]);
+  });
+});
