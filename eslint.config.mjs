@@ -1,10 +1,11 @@
-// Lint TypeScript with type-aware rules; `src/` must never reach into the local runtime.
+// Lint TypeScript with type-aware rules; `src/` must never reach into the local runtime, and must
+// stay bundleable by Forge's bundler (its webpack maps no `.js` import to a `.ts` file).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   // static/ is Vite's build output (git-ignored), not source.
-  { ignores: ['node_modules/', '.local-data/', 'coverage/', 'static/'] },
+  { ignores: ['node_modules/', '.local-data/', 'coverage/', 'static/', '.forge-bundle/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -14,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/**/*.ts'],
+    files: ['src/**/*.ts', '**/app/src/**/*.ts', 'test/fixtures/*/src/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -23,6 +24,11 @@ export default tseslint.config(
             {
               group: ['**/local-runtime/**', '**/local-runtime'],
               message: 'src/ runs on Forge: it must not import the local runtime.',
+            },
+            {
+              regex: '^\\.{1,2}/.*\\.js$',
+              message:
+                "Forge's bundler does not map './x.js' to './x.ts': import relative modules without an extension.",
             },
           ],
         },

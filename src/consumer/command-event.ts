@@ -1,8 +1,8 @@
 // The body of one queue event: commands for one issue, or for several (fan-out work). Anything
 // that does not read as an envelope is set aside as malformed, never retried.
 import { z } from 'zod';
-import { parseEnvelope, type CommandEnvelope } from '../shared/command-envelope.js';
-import { COMMAND_EVENT_VERSION } from '../shared/command-event-body.js';
+import { parseEnvelope, type CommandEnvelope } from '../shared/command-envelope';
+import { COMMAND_EVENT_VERSION } from '../shared/command-event-body';
 
 const body = z.object({
   v: z.literal(COMMAND_EVENT_VERSION),

@@ -8,8 +8,8 @@ import {
   RECEIPT_TTL,
   type IssueRecord,
   type ReceiptRecord,
-} from '../shared/storage-layout.js';
-import { TRANSACTION_LIMIT, type CommitChunk } from './settle-pass.js';
+} from '../shared/storage-layout';
+import { TRANSACTION_LIMIT, type CommitChunk } from './settle-pass';
 
 export type Transaction = CommitChunk[];
 

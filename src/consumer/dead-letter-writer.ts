@@ -1,19 +1,19 @@
 // Writes dead letters. A command's dead letter and its `dead-lettered` receipt go in one
 // transaction, conditioned like any receipt, so a command settled meanwhile is never dead-lettered.
 import { kvs } from '@forge/kvs';
-import type { CommandEnvelope } from '../shared/command-envelope.js';
-import { loadIssuesAndReceipts } from '../shared/issue-store.js';
-import { isCommitConflict } from '../shared/storage-errors.js';
+import type { CommandEnvelope } from '../shared/command-envelope';
+import { loadIssuesAndReceipts } from '../shared/issue-store';
+import { isCommitConflict } from '../shared/storage-errors';
 import {
   deadLetterKey,
   ENTITY,
   RECEIPT_TTL,
   type DeadLetterRecord,
   type ReceiptRecord,
-} from '../shared/storage-layout.js';
-import type { Malformed } from './command-event.js';
-import { receiptCondition } from './commit.js';
-import { TRANSACTION_LIMIT } from './settle-pass.js';
+} from '../shared/storage-layout';
+import type { Malformed } from './command-event';
+import { receiptCondition } from './commit';
+import { TRANSACTION_LIMIT } from './settle-pass';
 
 const MAX_RAW_CHARS = 8 * 1024;
 

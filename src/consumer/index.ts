@@ -2,16 +2,16 @@
 // (one read, one pass, conditional commits), and asks for a later retry or dead-letters what is left.
 import { ForgeKvsAPIError } from '@forge/kvs';
 import { InvocationError, InvocationErrorCode } from '@forge/events';
-import { parseCommandEvent } from './command-event.js';
-import { deadLetterCommands, recordMalformed } from './dead-letter-writer.js';
+import { parseCommandEvent } from './command-event';
+import { deadLetterCommands, recordMalformed } from './dead-letter-writer';
 import {
   backoffSeconds,
   encodeRetryData,
   mustDeadLetter,
   readRetryState,
   type RetryContext,
-} from './retry-policy.js';
-import { settleCommands } from './settle-commands.js';
+} from './retry-policy';
+import { settleCommands } from './settle-commands';
 
 /** The part of Forge's async event the consumer reads. */
 export interface QueueEvent {

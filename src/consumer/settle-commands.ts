@@ -2,11 +2,11 @@
 // conditional transactions as the limits allow. A conflict is resolved right here (reload with
 // the receipts of the commands involved, drop what is already settled, re-apply) a few times,
 // with jitter, before the caller asks the queue for a later retry.
-import type { CommandEnvelope } from '../shared/command-envelope.js';
-import { loadIssuesAndReceipts } from '../shared/issue-store.js';
-import { isCommitConflict } from '../shared/storage-errors.js';
-import { executeTransaction, packTransactions } from './commit.js';
-import { settlePass } from './settle-pass.js';
+import type { CommandEnvelope } from '../shared/command-envelope';
+import { loadIssuesAndReceipts } from '../shared/issue-store';
+import { isCommitConflict } from '../shared/storage-errors';
+import { executeTransaction, packTransactions } from './commit';
+import { settlePass } from './settle-pass';
 
 export const INLINE_ATTEMPTS = 3;
 

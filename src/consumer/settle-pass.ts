@@ -1,9 +1,9 @@
 // One pass over an issue's pending commands: applies them in order with the pure reducer and cuts
 // the outcome into commit chunks that fit one transaction each (Forge: at most 25 operations,
 // here one state operation plus up to 24 receipts).
-import type { CommandEnvelope } from '../shared/command-envelope.js';
-import { applyCommand } from '../shared/reducer.js';
-import type { IssueRecord, ReceiptRecord } from '../shared/storage-layout.js';
+import type { CommandEnvelope } from '../shared/command-envelope';
+import { applyCommand } from '../shared/reducer';
+import type { IssueRecord, ReceiptRecord } from '../shared/storage-layout';
 
 export const TRANSACTION_LIMIT = 25;
 export const RECEIPTS_PER_CHUNK = TRANSACTION_LIMIT - 1;

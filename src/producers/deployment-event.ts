@@ -1,8 +1,8 @@
 // The body of a CI/CD deployment call to the web trigger, and the command it becomes.
 import { z } from 'zod';
-import { issueId } from '../shared/command-envelope.js';
-import type { Command } from '../shared/commands.js';
-import { deterministicId } from './deterministic-id.js';
+import { issueId } from '../shared/command-envelope';
+import type { Command } from '../shared/commands';
+import { deterministicId } from './deterministic-id';
 
 export const deploymentBody = z
   .object({

@@ -2,14 +2,14 @@
 // enqueues (one secret read, one nonce write, at most one Jira look-up, one push) and answers 202:
 // the consumer does the work. Bad input always gets a 4xx; our own failures a 503, never a 500.
 import { z } from 'zod';
-import { describeIssues } from '../shared/command-envelope.js';
-import { enqueue, newCommand } from '../shared/enqueue.js';
-import { deploymentBody, deploymentCommand } from './deployment-event.js';
-import { issueIdForKey } from './jira-issue-lookup.js';
-import { errorResponse, jsonResponse, type WebTriggerResponse } from './web-response.js';
-import { claimNonce, releaseNonce } from './webhook-nonce.js';
-import { readWebhookSecret } from './webhook-secret.js';
-import { readSignedHeaders, signatureMatches } from './webhook-signature.js';
+import { describeIssues } from '../shared/command-envelope';
+import { enqueue, newCommand } from '../shared/enqueue';
+import { deploymentBody, deploymentCommand } from './deployment-event';
+import { issueIdForKey } from './jira-issue-lookup';
+import { errorResponse, jsonResponse, type WebTriggerResponse } from './web-response';
+import { claimNonce, releaseNonce } from './webhook-nonce';
+import { readWebhookSecret } from './webhook-secret';
+import { readSignedHeaders, signatureMatches } from './webhook-signature';
 
 /** Deployment events are small; anything bigger is refused before any work. */
 export const MAX_BODY_BYTES = 16 * 1024;

@@ -1,8 +1,8 @@
 // Jira product events (Forge `trigger` payloads) and the commands they become. Pure: no I/O, so
 // the mapping is tested on its own and the handler stays a thin shell.
 import { z } from 'zod';
-import type { Command } from '../shared/commands.js';
-import { deterministicId } from './deterministic-id.js';
+import type { Command } from '../shared/commands';
+import { deterministicId } from './deterministic-id';
 
 export const JIRA_ISSUE_EVENTS = [
   'avi:jira:created:issue',

@@ -1,9 +1,9 @@
 // Jira product events (issue created, updated, commented, deleted) become writer commands. The
 // trigger only validates, maps and enqueues; the consumer does the work.
-import { describeIssues } from '../shared/command-envelope.js';
-import { enqueue, newCommand } from '../shared/enqueue.js';
-import { appAccountId } from './app-account.js';
-import { commandsForJiraEvent, jiraIssueEvent } from './jira-event.js';
+import { describeIssues } from '../shared/command-envelope';
+import { enqueue, newCommand } from '../shared/enqueue';
+import { appAccountId } from './app-account';
+import { commandsForJiraEvent, jiraIssueEvent } from './jira-event';
 
 export async function handler(event: unknown): Promise<void> {
   const parsed = jiraIssueEvent.safeParse(event);

@@ -2,7 +2,7 @@
 // Reads need BROWSE_PROJECTS on the issue, edits EDIT_ISSUES, report and secret admin the global
 // ADMINISTER permission.
 import api, { route } from '@forge/api';
-import { fail, type ResolverError } from '../shared/resolver-api.js';
+import { fail, type ResolverError } from '../shared/resolver-api';
 
 export interface IssueAccess {
   browse: boolean;

@@ -1,6 +1,6 @@
 // The daily report schedule. Forge may invoke a scheduled trigger twice for one firing, so the job
 // id is derived from the day it fires for: the second invocation finds that job and starts nothing.
-import { startReport } from './reports/report-jobs.js';
+import { startReport } from './reports/report-jobs';
 
 /** One job per UTC day: `scheduled-2026-01-20`. */
 export function scheduledJobId(now: number): string {

@@ -4,11 +4,11 @@
 // `ResolverResult`, so bad input or a refusal is a value the panel can show, not a thrown error.
 import Resolver from '@forge/resolver';
 import { z } from 'zod';
-import { describeIssues, issueId } from '../shared/command-envelope.js';
-import { readStatuses } from '../shared/command-status.js';
-import { command } from '../shared/commands.js';
-import { CommandValidationError, EnqueueError, enqueue, newCommand } from '../shared/enqueue.js';
-import { loadIssue } from '../shared/issue-store.js';
+import { describeIssues, issueId } from '../shared/command-envelope';
+import { readStatuses } from '../shared/command-status';
+import { command } from '../shared/commands';
+import { CommandValidationError, EnqueueError, enqueue, newCommand } from '../shared/enqueue';
+import { loadIssue } from '../shared/issue-store';
 import {
   fail,
   ok,
@@ -16,17 +16,17 @@ import {
   type ResolverName,
   type ResolverResult,
   type ResponseOf,
-} from '../shared/resolver-api.js';
-import { issueStateView } from './issue-state-view.js';
-import { FORBIDDEN, issueAccess, isJiraAdmin, PermissionCheckError } from './permissions.js';
+} from '../shared/resolver-api';
+import { issueStateView } from './issue-state-view';
+import { FORBIDDEN, issueAccess, isJiraAdmin, PermissionCheckError } from './permissions';
 import {
   cancelReport,
   getReport,
   listReports,
   ReportInputError,
   startReport,
-} from './reports/report-jobs.js';
-import { rotateWebhookSecret } from './webhook-secret.js';
+} from './reports/report-jobs';
+import { rotateWebhookSecret } from './webhook-secret';
 
 /** What the Forge platform tells us about the call; the only trusted source of user and issue. */
 const panelContext = z.object({

@@ -1,8 +1,8 @@
 // Nonce deduplication for signed web trigger calls: the first request with a nonce claims it with
 // one atomic write; any later one within the window finds it taken and is a replay.
 import { kvs } from '@forge/kvs';
-import { writeUnlessConflict } from '../shared/storage-errors.js';
-import { REPLAY_WINDOW_SECONDS } from './webhook-signature.js';
+import { writeUnlessConflict } from '../shared/storage-errors';
+import { REPLAY_WINDOW_SECONDS } from './webhook-signature';
 
 /**
  * A timestamp is accepted up to the window either side of our clock, so a request stays

@@ -2,7 +2,7 @@
 // it idempotent. Envelopes carry a schema version: events pushed by an older deployment can still
 // be in the queue after a redeploy, so every version ever produced stays readable here.
 import { z } from 'zod';
-import { command } from './commands.js';
+import { command } from './commands';
 
 export const ENVELOPE_SCHEMA_VERSION = 2;
 

@@ -1,5 +1,5 @@
 // The body of one queue event, shared by the producers that push it and the consumer that reads it.
-import type { CommandEnvelope } from './command-envelope.js';
+import type { CommandEnvelope } from './command-envelope';
 
 export const COMMAND_EVENT_VERSION = 1;
 

@@ -1,7 +1,7 @@
 // What became of commands, read from their receipts: one storage request for up to 25 ids.
 import { kvs } from '@forge/kvs';
-import { BATCH_LIMIT } from './issue-store.js';
-import { ENTITY, type CommandStatus, type ReceiptRecord } from './storage-layout.js';
+import { BATCH_LIMIT } from './issue-store';
+import { ENTITY, type CommandStatus, type ReceiptRecord } from './storage-layout';
 
 export const MAX_STATUS_IDS = BATCH_LIMIT;
 

@@ -1,9 +1,9 @@
 // Listing and replaying dead letters. Replay re-enqueues each command with its own id: if it was
 // in fact applied meanwhile, its receipt turns the replay into a no-op.
 import { kvs, Sort, WhereConditions } from '@forge/kvs';
-import { enqueue, type EnqueueResult } from './enqueue.js';
-import type { CommandEnvelope } from './command-envelope.js';
-import { deadLetterKey, ENTITY, type DeadLetterRecord, type DeadLetterStatus } from './storage-layout.js';
+import { enqueue, type EnqueueResult } from './enqueue';
+import type { CommandEnvelope } from './command-envelope';
+import { deadLetterKey, ENTITY, type DeadLetterRecord, type DeadLetterStatus } from './storage-layout';
 
 export interface DeadLetterPage {
   deadLetters: DeadLetterRecord[];

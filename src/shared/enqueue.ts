@@ -16,9 +16,9 @@ import {
   envelope,
   type CommandEnvelope,
   type CommandSource,
-} from './command-envelope.js';
-import type { Command } from './commands.js';
-import { COMMAND_EVENT_VERSION, type CommandEventBody } from './command-event-body.js';
+} from './command-envelope';
+import type { Command } from './commands';
+import { COMMAND_EVENT_VERSION, type CommandEventBody } from './command-event-body';
 
 export const COMMAND_QUEUE = 'issue-commands';
 

@@ -1,7 +1,7 @@
 // The data the app keeps per Jira issue, shaped so that commands commute: every field a command
 // sets is a last-writer-wins register stamped with (time, command id), counters only add, and a
 // removed checklist item leaves a tombstone so a late-arriving edit cannot bring it back.
-import type { ActivityKind } from './commands.js';
+import type { ActivityKind } from './commands';
 
 /** Orders concurrent writes: later `at` wins, ties broken by command id. */
 export interface Stamp {

@@ -1,8 +1,8 @@
 // Reads issue records. One storage request however many issues: a single `get`, or a `batchGet`
 // of up to 25 keys (Forge's batch limit) per request.
 import { kvs } from '@forge/kvs';
-import { emptyIssueState } from './issue-state.js';
-import { ENTITY, type IssueRecord, type ReceiptRecord } from './storage-layout.js';
+import { emptyIssueState } from './issue-state';
+import { ENTITY, type IssueRecord, type ReceiptRecord } from './storage-layout';
 
 export const BATCH_LIMIT = 25;
 

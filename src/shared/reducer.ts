@@ -1,6 +1,6 @@
 // The pure heart of the writer: applies one command to an issue's state. No I/O, no clock, no
 // randomness, so the consumer, the simulation's model and the tests all agree on what a command does.
-import type { CommandEnvelope } from './command-envelope.js';
+import type { CommandEnvelope } from './command-envelope';
 import {
   deletedIssueState,
   MAX_CHECKLIST_ITEMS,
@@ -10,7 +10,7 @@ import {
   type IssueState,
   type Register,
   type Stamp,
-} from './issue-state.js';
+} from './issue-state';
 
 export const ISSUE_DELETED = 'issue was deleted';
 

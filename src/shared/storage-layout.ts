@@ -1,6 +1,6 @@
 // The writer's records in Forge storage, declared as custom entities in manifest.yml.
-import type { CommandEnvelope } from './command-envelope.js';
-import type { IssueState } from './issue-state.js';
+import type { CommandEnvelope } from './command-envelope';
+import type { IssueState } from './issue-state';
 
 export const ENTITY = {
   issueState: 'issue-state',

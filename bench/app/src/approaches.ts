@@ -1,13 +1,13 @@
 // How each approach applies commands, as app code running inside a Forge invocation. Every
 // approach goes through the same reducer to the same `issue-state` entity, so their effects compare.
 import { Filter, FilterConditions, kvs } from '@forge/kvs';
-import type { CommandEnvelope } from '../../../src/shared/command-envelope.js';
-import { enqueue } from '../../../src/shared/enqueue.js';
-import { loadIssue } from '../../../src/shared/issue-store.js';
-import { applyCommand } from '../../../src/shared/reducer.js';
-import { isCommitConflict } from '../../../src/shared/storage-errors.js';
-import { ENTITY, type IssueRecord } from '../../../src/shared/storage-layout.js';
-import { versionCondition } from '../../../src/consumer/commit.js';
+import type { CommandEnvelope } from '../../../src/shared/command-envelope';
+import { enqueue } from '../../../src/shared/enqueue';
+import { loadIssue } from '../../../src/shared/issue-store';
+import { applyCommand } from '../../../src/shared/reducer';
+import { isCommitConflict } from '../../../src/shared/storage-errors';
+import { ENTITY, type IssueRecord } from '../../../src/shared/storage-layout';
+import { versionCondition } from '../../../src/consumer/commit';
 
 export const APPROACHES = [
   'naive',

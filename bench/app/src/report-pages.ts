@@ -3,16 +3,16 @@
 // run in parallel), the same metric, the same progress shard and completion query per page, but
 // each issue's `report.metrics` command applied the approach's way.
 import { Queue } from '@forge/events';
-import type { CommandEnvelope } from '../../../src/shared/command-envelope.js';
-import { ENVELOPE_SCHEMA_VERSION } from '../../../src/shared/command-envelope.js';
-import { enqueue } from '../../../src/shared/enqueue.js';
-import { DEFAULT_JQL } from '../../../src/producers/reports/report-jobs.js';
-import { fetchIssues, fullChangelog, listIssueIds } from '../../../src/producers/reports/jira-pages.js';
-import { reportCommandId } from '../../../src/producers/reports/page-metrics.js';
-import { PAGE_EVENTS_PER_PUSH } from '../../../src/producers/reports/report-events.js';
-import { completion, writeShard } from '../../../src/producers/reports/report-store.js';
-import { timeInStatus } from '../../../src/producers/reports/time-in-status.js';
-import { applyOne, type ApproachName } from './approaches.js';
+import type { CommandEnvelope } from '../../../src/shared/command-envelope';
+import { ENVELOPE_SCHEMA_VERSION } from '../../../src/shared/command-envelope';
+import { enqueue } from '../../../src/shared/enqueue';
+import { DEFAULT_JQL } from '../../../src/producers/reports/report-jobs';
+import { fetchIssues, fullChangelog, listIssueIds } from '../../../src/producers/reports/jira-pages';
+import { reportCommandId } from '../../../src/producers/reports/page-metrics';
+import { PAGE_EVENTS_PER_PUSH } from '../../../src/producers/reports/report-events';
+import { completion, writeShard } from '../../../src/producers/reports/report-store';
+import { timeInStatus } from '../../../src/producers/reports/time-in-status';
+import { applyOne, type ApproachName } from './approaches';
 
 export const BENCH_REPORT_QUEUE = 'bench-report-pages';
 

@@ -1,2 +1,2 @@
 // The real report page worker, on the same queue name as in the app.
-export { handler } from '../../../src/producers/reports/report-worker.js';
+export { handler } from '../../../src/producers/reports/report-worker';

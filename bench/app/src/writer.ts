@@ -1,2 +1,2 @@
 // The real consumer, on the same queue name as in the app.
-export { handler } from '../../../src/consumer/index.js';
+export { handler } from '../../../src/consumer/index';

@@ -3,8 +3,8 @@
 // embedded only part of it, and the approximate count of a query. Responses are checked with zod: Jira is another system.
 import api, { route } from '@forge/api';
 import { z } from 'zod';
-import { MAX_PAGE_SIZE } from './report-events.js';
-import type { ChangelogHistory } from './time-in-status.js';
+import { MAX_PAGE_SIZE } from './report-events';
+import type { ChangelogHistory } from './time-in-status';
 
 /** A Jira answer the job cannot use; `retryable` says whether asking again may help. */
 export class JiraRequestError extends Error {

@@ -2,11 +2,11 @@
 // the metric is computed here, and only its result travels through the writer. Command ids are
 // `report:${jobId}:${issueId}`, so a page done twice enqueues the same commands and the writer's
 // receipts apply each once.
-import { describeIssues, envelope, type CommandEnvelope } from '../../shared/command-envelope.js';
-import { enqueue, newCommand } from '../../shared/enqueue.js';
-import { fullChangelog, JiraRequestError, type ReportIssue } from './jira-pages.js';
-import type { ReportJobRecord } from './report-store.js';
-import { timeInStatus } from './time-in-status.js';
+import { describeIssues, envelope, type CommandEnvelope } from '../../shared/command-envelope';
+import { enqueue, newCommand } from '../../shared/enqueue';
+import { fullChangelog, JiraRequestError, type ReportIssue } from './jira-pages';
+import type { ReportJobRecord } from './report-store';
+import { timeInStatus } from './time-in-status';
 
 export interface PageOutcome {
   /** Issues whose metrics were enqueued. */

@@ -4,7 +4,7 @@
 // serialized writer. One job per report kind runs at a time.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { approximateCount, JiraRequestError } from './jira-pages.js';
+import { approximateCount, JiraRequestError } from './jira-pages';
 import {
   DEFAULT_PAGE_SIZE,
   MAX_JOB_ISSUES,
@@ -12,7 +12,7 @@ import {
   pushScan,
   REPORT_EVENT_VERSION,
   tooLargeMessage,
-} from './report-events.js';
+} from './report-events';
 import {
   createJob,
   endJob,
@@ -21,9 +21,9 @@ import {
   loadLock,
   sumShards,
   type ReportJobRecord,
-} from './report-store.js';
+} from './report-store';
 
-import type { ReportJobView, ReportKind } from '../../shared/report-job-view.js';
+import type { ReportJobView, ReportKind } from '../../shared/report-job-view';
 
 export type { ReportJobView, ReportKind };
 

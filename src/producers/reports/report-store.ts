@@ -2,8 +2,8 @@
 // report kind. Each page writes only its own shard, so progress never funnels every worker into
 // one hot record; the job's view sums the shards.
 import { Filter, FilterConditions, kvs, Sort } from '@forge/kvs';
-import { isCommitConflict, writeUnlessConflict } from '../../shared/storage-errors.js';
-import type { ReportJobView, ReportKind } from './report-jobs.js';
+import { isCommitConflict, writeUnlessConflict } from '../../shared/storage-errors';
+import type { ReportJobView, ReportKind } from './report-jobs';
 
 export const REPORT_ENTITY = {
   job: 'report-job',

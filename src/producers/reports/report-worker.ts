@@ -10,8 +10,8 @@
 // racing to end it one wins and the other finds it done.
 import { InvocationError, InvocationErrorCode, InvocationLimitReachedError } from '@forge/events';
 import { z } from 'zod';
-import { fetchIssues, JiraRequestError, listIssueIds } from './jira-pages.js';
-import { reportOnPage } from './page-metrics.js';
+import { fetchIssues, JiraRequestError, listIssueIds } from './jira-pages';
+import { reportOnPage } from './page-metrics';
 import {
   legacyEventBody,
   pageEvents,
@@ -26,7 +26,7 @@ import {
   type PageEventBody,
   type ReportEventBody,
   type ScanEventBody,
-} from './report-events.js';
+} from './report-events';
 import {
   completion,
   endJob,
@@ -34,7 +34,7 @@ import {
   recordListing,
   writeShard,
   type ReportJobRecord,
-} from './report-store.js';
+} from './report-store';
 
 /** An event failing this often (Jira or storage down) fails the job rather than retrying all day. */
 export const MAX_PAGE_ATTEMPTS = 8;
