@@ -5,3 +5,4 @@ export type { FaultOptions, FaultPlan } from './kernel/faults.js';
 export type { CounterName, CounterSnapshot } from './kernel/counters.js';
 export { COUNTER_GROUPS, Counters } from './kernel/counters.js';
 export type { TraceEntry } from './kernel/trace.js';
+export type { HandlerSource } from './manifest/handler-loader.js';

@@ -18,6 +18,7 @@ import { installSandbox, setFallbackFetch } from './kernel/sandbox.js';
 import type { ServiceContext } from './kernel/service-context.js';
 import { Trace, type TraceEntry } from './kernel/trace.js';
 import { loadManifest, type AppManifest } from './manifest/app-manifest.js';
+import { HandlerLoader, type HandlerSource } from './manifest/handler-loader.js';
 import { FunctionRunner } from './functions/function-runner.js';
 import { createKvs, type KvsEmulator, type KvsStorageOption, type QuotaOptions } from './kvs/kvs-emulator.js';
 import { createEvents, type EventsEmulator, type EventsOptions } from './events/events-emulator.js';
@@ -54,6 +55,11 @@ export interface RuntimeOptions {
   jira?: string | JiraFixture;
   /** Record a trace of every step (for replay comparisons). Default false. */
   trace?: boolean;
+  /**
+   * Which code runs: the app's TypeScript sources (`source`, default), or what Forge's bundler made
+   * of them (`bundle`: `.forge-bundle/` from `npm run bundle`; or `{ bundleDir }`).
+   */
+  handlers?: HandlerSource;
   /** Where the runtime's own log lines go. Default: nowhere. */
   log?: (line: string) => void;
 }
@@ -94,7 +100,12 @@ export class LocalForgeRuntime implements InvocationHost {
       storage: options.storage ?? { kind: 'memory' },
       quotas: options.quotas ?? {},
     });
-    this.functions = new FunctionRunner(this.ctx, this.manifest, this);
+    this.functions = new FunctionRunner(
+      this.ctx,
+      this.manifest,
+      this,
+      new HandlerLoader(appDir, options.handlers),
+    );
     this.events = createEvents(this.ctx, {
       manifest: this.manifest,
       functions: this.functions,
@@ -193,6 +204,14 @@ export class LocalForgeRuntime implements InvocationHost {
   /** Replaces the fault plan from now on (e.g. calm weather after a storm, to replay dead letters). */
   setFaults(faults: FaultOptions): void {
     Object.assign(this.ctx.faults, resolveFaults(faults));
+  }
+
+  /**
+   * Forgets every loaded handler module: the next invocation runs the code as it is on disk now
+   * (the sources, or a bundle rebuilt since). Invocations already running finish on the old code.
+   */
+  reloadHandlers(): void {
+    this.functions.handlers.reload();
   }
 
   /** Makes the next invocation of `functionKey` die right after its Nth storage call. */

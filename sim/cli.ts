@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Violation } from './invariants.js';
-import type { SeedResult } from './run-seed.js';
+import type { SeedOptions, SeedResult } from './run-seed.js';
 
 const HELP = `Usage: npm run sim -- [options]
 
@@ -18,6 +18,7 @@ Options:
   --from S       the first seed (default 1)
   --seed S       run just this seed (to replay a failure)
   --workers W    worker processes (default: the number of CPUs)
+  --bundle       run the app's Forge bundle (\`npm run bundle\`) instead of its sources
   --json         print exactly one JSON object with the totals and violations
   -h, --help     show this help
 `;
@@ -33,7 +34,12 @@ export interface Summary {
 
 type WorkerMessage = { type: 'result'; result: SeedResult } | { type: 'crash'; message: string };
 
-function runWorkers(seeds: number[], workers: number, onResult: (r: SeedResult) => void): Promise<void> {
+function runWorkers(
+  seeds: number[],
+  workers: number,
+  options: SeedOptions,
+  onResult: (r: SeedResult) => void,
+): Promise<void> {
   const slices = Array.from({ length: Math.min(workers, seeds.length) }, (_, w) =>
     seeds.filter((_, i) => i % workers === w),
   );
@@ -41,7 +47,7 @@ function runWorkers(seeds: number[], workers: number, onResult: (r: SeedResult) 
     slices.map(
       (slice) =>
         new Promise<void>((resolve, reject) => {
-          const child = fork(path.join(__dirname, 'worker.ts'), [slice.join(',')], {
+          const child = fork(path.join(__dirname, 'worker.ts'), [slice.join(','), JSON.stringify(options)], {
             execArgv: ['--import', 'tsx'],
             stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
           });
@@ -65,6 +71,7 @@ async function main(): Promise<number> {
       seed: { type: 'string' },
       workers: { type: 'string' },
       json: { type: 'boolean', default: false },
+      bundle: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -93,7 +100,7 @@ async function main(): Promise<number> {
     violations: [],
   };
   const started = Date.now();
-  await runWorkers(seeds, workers, (r) => {
+  await runWorkers(seeds, workers, { handlers: values.bundle ? 'bundle' : 'source' }, (r) => {
     summary.seeds += 1;
     summary.commands += r.commands;
     summary.applied += r.applied;

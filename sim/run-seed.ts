@@ -1,7 +1,7 @@
 // One simulated run: random producers against the writer on the local runtime, with faults on,
 // then a calm replay of the dead letters, then every invariant checked.
 import path from 'node:path';
-import { createRuntime, type FaultOptions } from '../local-runtime/index.js';
+import { createRuntime, type FaultOptions, type HandlerSource } from '../local-runtime/index.js';
 import { SeededRandom } from '../local-runtime/kernel/random.js';
 import { listDeadLetters, replayDeadLetters } from '../src/shared/dead-letters.js';
 import type { ReceiptRecord } from '../src/shared/storage-layout.js';
@@ -15,6 +15,8 @@ export interface SeedResult {
   rejected: number;
   deadLettered: number;
   violations: Violation[];
+  /** The runtime's whole trace as JSON, when asked for. */
+  trace?: string;
 }
 
 const appDir = path.resolve(__dirname, '..');
@@ -42,12 +44,21 @@ function faultsFor(random: SeededRandom): FaultOptions {
   };
 }
 
-export async function runSeed(seed: number): Promise<SeedResult> {
+export interface SeedOptions {
+  /** Run the app's sources (default) or its Forge bundle (`npm run bundle`). */
+  handlers?: HandlerSource;
+  /** Record the runtime's trace and return it (for source-against-bundle comparisons). */
+  trace?: boolean;
+}
+
+export async function runSeed(seed: number, options: SeedOptions = {}): Promise<SeedResult> {
   const random = new SeededRandom(seed).fork('simulation');
   const issueIds = Array.from({ length: random.int(1, 3) }, (_, i) => String(30001 + i));
   const rt = await createRuntime({
     appDir,
     seed,
+    handlers: options.handlers ?? 'source',
+    trace: options.trace ?? false,
     latency: { kvsRead: [2, 30], kvsWrite: [5, 50], push: [5, 40], delivery: [0, 2000], jira: 0 },
     faults: faultsFor(random),
     // Some runs shorten the retention window so that dead-lettering is exercised too.
@@ -80,6 +91,7 @@ export async function runSeed(seed: number): Promise<SeedResult> {
       rejected: receipts.filter((r) => r.status === 'rejected').length,
       deadLettered,
       violations: checkInvariants(seed, rt, ledger),
+      ...(options.trace ? { trace: JSON.stringify(rt.trace()) } : {}),
     };
   } finally {
     await rt.close();

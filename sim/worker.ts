@@ -1,9 +1,10 @@
 // Runs a slice of the seeds in its own process and reports each result to the parent.
-import { runSeed } from './run-seed.js';
+import { runSeed, type SeedOptions } from './run-seed.js';
 
 async function main(): Promise<void> {
   const seeds = (process.argv[2] ?? '').split(',').filter(Boolean).map(Number);
-  for (const seed of seeds) process.send?.({ type: 'result', result: await runSeed(seed) });
+  const options = JSON.parse(process.argv[3] ?? '{}') as SeedOptions;
+  for (const seed of seeds) process.send?.({ type: 'result', result: await runSeed(seed, options) });
 }
 
 main().then(

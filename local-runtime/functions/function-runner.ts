@@ -4,7 +4,7 @@ import type { CrashFaults, InvocationKind } from '../kernel/faults.js';
 import { Invocation, runInInvocation, type InvocationHost } from '../kernel/invocation.js';
 import type { ServiceContext } from '../kernel/service-context.js';
 import type { AppManifest } from '../manifest/app-manifest.js';
-import { loadHandler } from '../manifest/handler-loader.js';
+import type { HandlerLoader } from '../manifest/handler-loader.js';
 
 export interface InvokeRequest {
   kind: InvocationKind;
@@ -31,6 +31,7 @@ export class FunctionRunner {
     private readonly ctx: ServiceContext,
     private readonly manifest: AppManifest,
     private readonly host: InvocationHost,
+    readonly handlers: HandlerLoader,
   ) {
     this.random = ctx.random.fork('functions');
   }
@@ -45,14 +46,13 @@ export class FunctionRunner {
    * would move on, so a run is only replayable once the code is loaded before time starts.
    */
   async preload(): Promise<void> {
-    for (const definition of this.manifest.functions.values())
-      await loadHandler(this.manifest.appDir, definition.handler);
+    for (const definition of this.manifest.functions.values()) await this.handlers.load(definition.handler);
   }
 
   async invoke(request: InvokeRequest): Promise<InvokeOutcome> {
     const definition = this.manifest.functions.get(request.functionKey);
     if (!definition) throw new Error(`No function '${request.functionKey}' in manifest.yml`);
-    const handler = await loadHandler(this.manifest.appDir, definition.handler);
+    const handler = await this.handlers.load(definition.handler);
     const id = `inv-${++this.sequence}`;
     const invocation = new Invocation(
       id,

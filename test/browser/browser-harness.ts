@@ -75,12 +75,15 @@ export interface RunningApp {
 /**
  * The repository's app on the local runtime, served on a free port with the console. A real clock
  * and some delivery latency by default, so a browser sees commands go pending before they settle.
+ * The handlers run from the bundle Forge's bundler made (`npm run bundle`, run before the tests):
+ * the browser drives the code `forge deploy` would upload.
  */
 export async function startApp(options: StartAppOptions = {}): Promise<RunningApp> {
   const { plugins = [consolePlugin], ...runtimeOptions } = options;
   const rt = await createRuntime({
     appDir,
     clock: 'real',
+    handlers: 'bundle',
     ...runtimeOptions,
     latency: { delivery: [200, 400], ...runtimeOptions.latency },
   });

@@ -1,4 +1,5 @@
-// The short version of `npm run sim`: 200 seeded runs with faults on, every invariant checked.
+// The short version of `npm run sim`: seeded runs with faults on, every invariant checked, on the
+// app's sources and on the bundle Forge's bundler made of them (`npm run bundle`, run by pretest).
 import { describe, expect, it } from 'vitest';
 import { runSeed } from '../../sim/run-seed.js';
 
@@ -17,5 +18,27 @@ describe('deterministic simulation', () => {
 
   it('replays a seed to the same result', async () => {
     expect(await runSeed(77)).toEqual(await runSeed(77));
+  });
+});
+
+describe('deterministic simulation on the Forge bundle', () => {
+  it('holds every invariant over 50 seeds run from .forge-bundle/', async () => {
+    let commands = 0;
+    const violations = [];
+    for (let seed = 1001; seed <= 1050; seed++) {
+      const result = await runSeed(seed, { handlers: 'bundle' });
+      commands += result.commands;
+      violations.push(...result.violations);
+    }
+    expect(violations).toEqual([]);
+    expect(commands).toBeGreaterThan(500);
+  }, 300_000);
+
+  it('gives a byte-identical trace from the sources and from the bundle', async () => {
+    const fromSource = await runSeed(7, { trace: true });
+    const fromBundle = await runSeed(7, { trace: true, handlers: 'bundle' });
+    expect(fromSource.trace!.length).toBeGreaterThan(10_000);
+    expect(fromBundle.trace).toBe(fromSource.trace);
+    expect(fromBundle).toEqual(fromSource);
   });
 });
