@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRequest } from '../../src/producers/webhook-signature.js';
 import { shellExamples } from '../docs/markdown-blocks.js';
-import { startCli, type CliProcess } from './cli-process.js';
+import { repoDir, startCli, type CliProcess } from './cli-process.js';
 
 const run = promisify(execFile);
 const PANEL = { type: 'jira:issuePanel', issue: { id: '10001', key: 'APP-1' } };
@@ -136,5 +136,31 @@ describe('npm start', () => {
 
   it('had no function throw, and never overflowed the stack', () => {
     expect(cli.output()).not.toMatch(/threw|Maximum call stack/);
+  });
+});
+
+describe('npm start --latency', () => {
+  it.each([
+    ['nope.json', /--latency takes none, realistic or a JSON file; cannot read 'nope.json'/],
+    ['{"deliver":5}', /is not a latency model: unknown field 'deliver'/],
+    ['{"delivery":[2000,500]}', /is not a latency model: 'delivery' must be milliseconds/],
+  ])('refuses %s with a usage error', async (given, message) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'fsw-latency-'));
+    try {
+      let file = given;
+      if (given.startsWith('{')) {
+        file = path.join(dir, 'latency.json');
+        await writeFile(file, given);
+      }
+      const args = ['--import', 'tsx', 'local-runtime/cli.ts', 'start', '--data-dir', dir, '--latency', file];
+      const failed = await run(process.execPath, args, { cwd: repoDir }).then(
+        () => undefined,
+        (error: { code?: number; stderr?: string }) => error,
+      );
+      expect(failed?.code).toBe(2);
+      expect(failed?.stderr).toMatch(message);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
