@@ -27,12 +27,12 @@ export function homePage(rt: LocalForgeRuntime, links: PluginLink[], routes: str
   const body = `
 <header class="topbar"><span class="logo">Forge</span><span class="muted">local runtime</span></header>
 <main class="index home">
-  <h1>${esc(rt.manifest.appId)}</h1>
-  <p class="muted">App folder ${esc(rt.manifest.appDir)} · ${rt.clock.kind} clock</p>
+  <h1>Local Forge runtime</h1>
+  <p class="muted">App ${esc(rt.manifest.appId)} · folder ${esc(rt.manifest.appDir)} · ${rt.clock.kind} clock</p>
+  ${pages ? `<section aria-labelledby="pages"><h2 id="pages">App pages</h2><ul>${pages}</ul></section>` : ''}
   <section aria-labelledby="modules"><h2 id="modules">Custom UI modules</h2>
     ${moduleSections || '<p class="muted">The manifest has no issue panel with a resource.</p>'}
   </section>
-  ${pages ? `<section aria-labelledby="pages"><h2 id="pages">App pages</h2><ul>${pages}</ul></section>` : ''}
   <section aria-labelledby="routes"><h2 id="routes">Routes</h2>
     <p class="muted">The same list as JSON: <code>GET /</code> with <code>Accept: application/json</code>.</p>
     <pre class="routes">${routes.map(esc).join('\n')}</pre>
@@ -48,7 +48,7 @@ function moduleSection(rt: LocalForgeRuntime, module: UiModule): string {
   const users = rt.jira.inspect.users();
   const href = (issueKey: string, accountId: string) =>
     `/ui/${encodeURIComponent(module.key)}?issue=${encodeURIComponent(issueKey)}&account=${encodeURIComponent(accountId)}`;
-  const head = `<tr><th>Issue</th>${users.map((u) => `<th>${esc(u.displayName)}</th>`).join('')}</tr>`;
+  const head = `<tr><th>Issue</th>${users.map((u) => `<th>${esc(u.displayName)} <small class="muted">${esc(u.accountId)}</small></th>`).join('')}</tr>`;
   const rows = issues
     .map(
       (i) =>
