@@ -154,11 +154,11 @@ async function handle(
     if (parts.length === 2 && second === 'health') return healthRoute(rt, req, res, startedAt);
   }
   if (url.pathname === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
+    const routes = [...describeRoutes(rt, ''), ...plugins.flatMap((p) => p.describe(''))];
     if (wantsJson(req)) {
-      sendJson(res, 200, { appId: rt.manifest.appId, routes: describeRoutes(rt, '') });
+      sendJson(res, 200, { appId: rt.manifest.appId, routes });
       return;
     }
-    const routes = [...describeRoutes(rt, ''), ...plugins.flatMap((p) => p.describe(''))];
     sendHtml(
       res,
       homePage(

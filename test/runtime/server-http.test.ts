@@ -181,6 +181,8 @@ describe('the home page', () => {
         expect(html).toContain('POST /api/invoke/test-panel/{resolverKey}');
         expect(html).toContain('GET  /extra  an extra page');
       }
+      const json = await fetch(`${withPlugin.url}/`, { headers: { accept: 'application/json' } });
+      expect(((await json.json()) as { routes: string[] }).routes).toContain('GET  /extra  an extra page');
       // Every panel link opens the panel's host page.
       const first = `${withPlugin.url}/ui/test-panel?issue=ALPHA-1&account=${VIEWER}`;
       expect((await fetch(first)).status).toBe(200);
