@@ -19,13 +19,7 @@ import {
 } from '../shared/resolver-api';
 import { issueStateView } from './issue-state-view';
 import { FORBIDDEN, issueAccess, isJiraAdmin, PermissionCheckError } from './permissions';
-import {
-  cancelReport,
-  getReport,
-  listReports,
-  ReportInputError,
-  startReport,
-} from './reports/report-jobs';
+import { cancelReport, getReport, listReports, ReportInputError, startReport } from './reports/report-jobs';
 import { rotateWebhookSecret } from './webhook-secret';
 
 /** What the Forge platform tells us about the call; the only trusted source of user and issue. */

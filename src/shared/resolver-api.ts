@@ -5,13 +5,7 @@ import type { ExternalEvent } from './issue-state';
 import type { ReportJobView } from './report-job-view';
 import { z } from 'zod';
 import { commandId } from './command-envelope';
-import {
-  checklistAdd,
-  checklistCheck,
-  checklistRemove,
-  checklistRename,
-  checklistReorder,
-} from './commands';
+import { checklistAdd, checklistCheck, checklistRemove, checklistRename, checklistReorder } from './commands';
 
 // ---- results ------------------------------------------------------------------------------------
 

@@ -27,14 +27,7 @@ import {
   type ReportEventBody,
   type ScanEventBody,
 } from './report-events';
-import {
-  completion,
-  endJob,
-  loadJob,
-  recordListing,
-  writeShard,
-  type ReportJobRecord,
-} from './report-store';
+import { completion, endJob, loadJob, recordListing, writeShard, type ReportJobRecord } from './report-store';
 
 /** An event failing this often (Jira or storage down) fails the job rather than retrying all day. */
 export const MAX_PAGE_ATTEMPTS = 8;
