@@ -12,6 +12,7 @@ import {
   type LatencyModel,
 } from './kernel/latency.js';
 import { hostConsole } from './kernel/sandbox.js';
+import { bundleWithForge, reloadOnSave } from './reload-on-save.js';
 import { createRuntime, type LocalForgeRuntime, type RuntimeOptions } from './runtime.js';
 import { startServer, type ServerPlugin } from './server/http-server.js';
 
@@ -37,6 +38,9 @@ Options (start):
   --port <n>                  HTTP port (default: 8787; 0 picks a free one)
   --host <addr>               Address to listen on (default: 127.0.0.1)
   --no-schedules              Do not run scheduled triggers on their intervals
+  --bundle                    Run what Forge's bundler makes of the app (as \`forge deploy\` uploads
+                              it): bundle at start, and again after each save
+  --no-watch                  Do not reload handlers when a file under src/ is saved
   --plugin <module>           Serve an app's own pages too: a module whose default export is a
                               ServerPlugin (repeatable), e.g. --plugin console/console-plugin.ts
 
@@ -56,6 +60,8 @@ const OPTIONS = {
   port: { type: 'string' },
   host: { type: 'string' },
   'no-schedules': { type: 'boolean' },
+  bundle: { type: 'boolean' },
+  'no-watch': { type: 'boolean' },
   plugin: { type: 'string', multiple: true },
   module: { type: 'string' },
   payload: { type: 'string' },
@@ -142,8 +148,15 @@ async function loadPlugins(modules: string[]): Promise<ServerPlugin[]> {
 async function start(values: Values): Promise<void> {
   const port = integer(values.port, 'port', 8787, 0, 65535);
   // The process's own console: `console` inside an invocation is the app's log, not the terminal.
-  const options = runtimeOptions(values, (line) => hostConsole.log(line));
-  const rt = await createRuntime(options);
+  const log = (line: string) => hostConsole.log(line);
+  const options = runtimeOptions(values, log);
+  const handlers = values.bundle ? 'bundle' : 'source';
+  if (handlers === 'bundle') {
+    console.log("Bundling the app with Forge's bundler (npm run bundle)...");
+    const bundled = await bundleWithForge(options.appDir!);
+    if (!bundled.ok) throw new Error(`Bundling failed:\n${bundled.output}`);
+  }
+  const rt = await createRuntime({ ...options, handlers });
   let server;
   try {
     server = await startServer(rt, {
@@ -157,6 +170,7 @@ async function start(values: Values): Promise<void> {
     throw error;
   }
   const stopSchedules = values['no-schedules'] ? () => undefined : rt.modules.startSchedules();
+  const stopWatching = values['no-watch'] ? () => undefined : reloadOnSave(rt, { handlers, log });
   console.log(`Local Forge runtime: app ${rt.manifest.appId}`);
   console.log(`  app folder: ${rt.manifest.appDir}`);
   console.log(
@@ -164,6 +178,10 @@ async function start(values: Values): Promise<void> {
   );
   const model = { ...ZERO_LATENCY, ...options.latency };
   console.log(`  latency:    ${values.latency ?? 'none'} (${describeLatency(model)})`);
+  console.log(
+    `  handlers:   ${handlers === 'bundle' ? 'the Forge bundle in .forge-bundle/' : 'the sources in src/'}` +
+      (values['no-watch'] ? '' : ', reloaded when a file under src/ is saved'),
+  );
   console.log(`Serving on ${server.url}`);
   for (const line of server.describe()) console.log(`  ${line}`);
   console.log(`Open ${server.url}/ in a browser: the app's UI modules, pages and routes.`);
@@ -178,6 +196,7 @@ async function start(values: Values): Promise<void> {
     stopping = true;
     console.log(`${signal}: closing the runtime...`);
     stopSchedules();
+    stopWatching();
     void server
       .close()
       .then(() => rt.close())

@@ -27,8 +27,13 @@ export function startScriptArgs(): string[] {
   return args;
 }
 
-export async function startCli(extraArgs: string[], startupMs = 45_000): Promise<CliProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...startScriptArgs(), ...extraArgs], {
+/** Starts `npm start`'s command line plus `extraArgs`; `baseArgs` replaces the start script's own. */
+export async function startCli(
+  extraArgs: string[],
+  startupMs = 45_000,
+  baseArgs = startScriptArgs(),
+): Promise<CliProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...baseArgs, ...extraArgs], {
     cwd: repoDir,
     env: { ...process.env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
