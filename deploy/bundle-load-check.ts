@@ -24,8 +24,9 @@ const results = checks.map(({ handler, file, exportName }) => {
 process.stdout.write(JSON.stringify(results));
 `;
 
-export function checkBundleLoads(handlers: readonly BundledHandler[]): LoadCheck[] {
-  const output = execFileSync(process.execPath, ['-e', PROBE, JSON.stringify(handlers)], {
+/** Loads the bundles with the Node binary `node` (default: the one running this). */
+export function checkBundleLoads(handlers: readonly BundledHandler[], node = process.execPath): LoadCheck[] {
+  const output = execFileSync(node, ['-e', PROBE, JSON.stringify(handlers)], {
     // Plain node: nothing of the parent's loaders (tsx) or options may help the bundle load.
     env: { PATH: process.env['PATH'] ?? '' },
     encoding: 'utf8',
