@@ -100,9 +100,12 @@ export function optionalObject(
 }
 
 export function requireMethod(req: IncomingMessage, ...allowed: string[]): void {
-  if (!allowed.includes(req.method ?? 'GET')) {
-    throw new HttpError(405, `${req.method} is not allowed here; use ${allowed.join(' or ')}`, {
-      allow: allowed.join(', '),
-    });
-  }
+  if (!allowed.includes(req.method ?? 'GET')) throw methodNotAllowed(req.method ?? 'GET', allowed);
+}
+
+/** The 405 for `method` where only `allowed` are served, with the `allow` header HTTP requires. */
+export function methodNotAllowed(method: string, allowed: readonly string[]): HttpError {
+  return new HttpError(405, `${method} is not allowed here; use ${allowed.join(' or ')}`, {
+    allow: allowed.join(', '),
+  });
 }
