@@ -48,14 +48,6 @@ export async function handleCustomUi(
   return sendHtml(res, html);
 }
 
-/** Route lines for the server's listing. */
-export function describeCustomUi(rt: LocalForgeRuntime, base: string): string[] {
-  return uiModules(rt).map(
-    (m) =>
-      `GET  ${base}/ui/${m.key}?issue={KEY}&account={accountId}  ${m.type} '${m.title}' in a local issue view`,
-  );
-}
-
 /** The Custom UI modules this host can show: issue panels with a resource. */
 export function uiModules(rt: LocalForgeRuntime): UiModule[] {
   const titles = manifestTitles(rt.manifest.appDir);

@@ -1,5 +1,6 @@
 // The local Forge runtime over HTTP (node:http, no framework): resolvers, web triggers, product
-// events, scheduled triggers, counters, queues, health and the app's static resources.
+// events, scheduled triggers, counters, queues, health, the app's static resources and Custom UI.
+// One table, ROUTES, both serves the routes and lists them (banner, GET / and the home page).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LocalForgeRuntime } from '../runtime.js';
@@ -12,9 +13,10 @@ import {
   scheduledRoute,
   statusOf,
 } from './api-routes.js';
-import { describeCustomUi, handleCustomUi, sendHtml } from './custom-ui-host.js';
+import { handleCustomUi, sendHtml, uiModules } from './custom-ui-host.js';
 import { homePage, type PluginLink } from './home-page.js';
-import { HttpError, requireMethod, sendError, sendJson } from './http-io.js';
+import { HttpError, sendError, sendJson } from './http-io.js';
+import { listRoutes, matchRoute, type Exchange, type Match, type Route } from './route-table.js';
 import { resolveResourceFile, sendFile } from './static-files.js';
 import { handleWebTrigger } from './webtrigger-route.js';
 
@@ -55,9 +57,9 @@ export async function startServer(
 ): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? (() => undefined);
-  const startedAt = Date.now();
+  const app: App = { rt, startedAt: Date.now(), plugins: options.plugins ?? [] };
   const server = createServer((req, res) => {
-    void handle(rt, req, res, startedAt, options.plugins ?? []).catch((error: unknown) => {
+    void handle(app, req, res).catch((error: unknown) => {
       const status = statusOf(error);
       if (status === undefined)
         log(`[server] ${req.method} ${req.url} failed: ${(error as Error)?.stack ?? String(error)}`);
@@ -91,7 +93,7 @@ export async function startServer(
     url,
     port,
     server,
-    describe: () => [...describeRoutes(rt, url), ...(options.plugins ?? []).flatMap((p) => p.describe(url))],
+    describe: () => describeRoutes(app, url),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -100,106 +102,152 @@ export async function startServer(
   };
 }
 
-async function handle(
-  rt: LocalForgeRuntime,
-  req: IncomingMessage,
-  res: ServerResponse,
-  startedAt: number,
-  plugins: ServerPlugin[],
-): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://local');
-  for (const plugin of plugins) if (await plugin.handle(rt, req, res, url)) return;
-  const parts = url.pathname.split('/').slice(1);
-  const [first, second, third, fourth] = parts;
-  const decode = (part: string | undefined) => {
-    try {
-      return decodeURIComponent(part ?? '');
-    } catch {
-      throw new HttpError(400, `The path segment '${part}' is not validly encoded`);
-    }
-  };
+/** What the routes' handlers and listings read. */
+interface App {
+  rt: LocalForgeRuntime;
+  startedAt: number;
+  plugins: ServerPlugin[];
+}
 
-  if (first === 'webtrigger' && second) {
-    const rest = url.pathname.slice(`/webtrigger/${second}`.length);
-    return handleWebTrigger(rt.modules, req, res, decode(second), rest, url);
-  }
-  if (first === 'resources' && second) {
-    requireMethod(req, 'GET', 'HEAD');
-    const key = decode(second);
-    const resourcePath = rt.manifest.resources.get(key);
-    if (!resourcePath) throw new HttpError(404, `No resource '${key}' in manifest.yml`);
-    if (parts.length === 2) {
-      // `/resources/key` -> `/resources/key/`, so relative links in index.html resolve.
-      res.writeHead(301, { location: `/resources/${second}/` });
-      res.end();
-      return;
-    }
-    const rawRest = url.pathname.slice(`/resources/${second}/`.length);
-    return sendFile(
-      res,
-      resolveResourceFile(rt.manifest.appDir, resourcePath, rawRest),
-      req.method === 'HEAD',
-    );
-  }
-  if (first === 'ui') return handleCustomUi(rt, req, res, url);
-  if (first === 'api') {
-    if (second === 'invoke' && third && fourth && parts.length === 4) {
-      return invokeRoute(rt, req, res, decode(third), decode(fourth));
-    }
-    if (second === 'product-event' && parts.length === 2) return productEventRoute(rt, req, res);
-    if (second === 'scheduled' && third && parts.length === 3)
-      return scheduledRoute(rt, req, res, decode(third));
-    if (parts.length === 2 && second === 'counters') return countersRoute(rt, req, res);
-    if (parts.length === 2 && second === 'queues') return queuesRoute(rt, req, res);
-    if (parts.length === 2 && second === 'health') return healthRoute(rt, req, res, startedAt);
-  }
-  if (url.pathname === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
-    const routes = [...describeRoutes(rt, ''), ...plugins.flatMap((p) => p.describe(''))];
-    if (wantsJson(req)) {
-      sendJson(res, 200, { appId: rt.manifest.appId, routes });
-      return;
-    }
-    sendHtml(
-      res,
-      homePage(
-        rt,
-        plugins.flatMap((p) => p.links?.() ?? []),
-        routes,
-      ),
-    );
+/** Infers each route's `{name}` parameters from its path, so a handler reads only those. */
+const route = <P extends string>(r: Route<App, P>): Route<App> => r;
+
+const GET = ['GET', 'HEAD'];
+
+/** Every route of the runtime, in the order the listing shows them. */
+const ROUTES: Route<App>[] = [
+  route({
+    methods: ['POST'],
+    path: '/api/invoke/{module}/{resolverKey}',
+    handle: ({ rt }, { req, res }, { params }) =>
+      invokeRoute(rt, req, res, params.module, params.resolverKey),
+    list: ({ rt }) =>
+      [...rt.manifest.resolvers].map(([module, fn]) => ({
+        params: { module },
+        about: `resolver of ${module} (function ${fn})`,
+      })),
+  }),
+  route({
+    methods: 'ANY',
+    path: '/webtrigger/{key}/...',
+    handle: ({ rt }, { req, res, url }, { params, rest }) =>
+      handleWebTrigger(rt.modules, req, res, params.key, rest, url),
+    list: ({ rt }) =>
+      [...rt.manifest.webtriggers].map(([key, fn]) => ({
+        params: { key },
+        rest: '[/path]',
+        about: `web trigger (function ${fn})`,
+      })),
+  }),
+  route({
+    methods: ['POST'],
+    path: '/api/product-event',
+    handle: ({ rt }, { req, res }) => productEventRoute(rt, req, res),
+    list: ({ rt }) => {
+      const { triggers } = rt.manifest;
+      const events = [...new Set(triggers.flatMap((t) => t.events))].join(', ');
+      return triggers.length === 0 ? [] : [{ about: `{eventType, payload}  triggers for: ${events}` }];
+    },
+  }),
+  route({
+    methods: ['POST'],
+    path: '/api/scheduled/{key}',
+    handle: ({ rt }, { req, res }, { params }) => scheduledRoute(rt, req, res, params.key),
+    list: ({ rt }) =>
+      [...rt.manifest.scheduledTriggers].map(([key, s]) => ({
+        params: { key },
+        about: `scheduled trigger, every ${s.interval} (function ${s.function})`,
+      })),
+  }),
+  route({
+    methods: GET,
+    path: '/resources/{key}/...',
+    handle: resourceRoute,
+    list: ({ rt }) =>
+      [...rt.manifest.resources].map(([key, folder]) => ({
+        params: { key },
+        rest: '/',
+        about: `static files from ${folder}`,
+      })),
+  }),
+  route({
+    methods: GET,
+    path: '/api/counters',
+    handle: ({ rt }, { req, res }) => countersRoute(rt, req, res),
+    list: () => [{ about: 'metered counters' }],
+  }),
+  route({
+    methods: GET,
+    path: '/api/queues',
+    handle: ({ rt }, { req, res }) => queuesRoute(rt, req, res),
+    list: () => [{ about: 'async events not yet finished' }],
+  }),
+  route({
+    methods: GET,
+    path: '/api/health',
+    handle: ({ rt, startedAt }, { req, res }) => healthRoute(rt, req, res, startedAt),
+    list: () => [{}],
+  }),
+  route({
+    methods: GET,
+    path: '/ui/...',
+    handle: ({ rt }, { req, res, url }) => handleCustomUi(rt, req, res, url),
+    list: ({ rt }) =>
+      uiModules(rt).map((m) => ({
+        rest: `/${m.key}?issue={KEY}&account={accountId}`,
+        about: `${m.type} '${m.title}' in a local issue view`,
+      })),
+  }),
+  route({
+    methods: GET,
+    path: '/',
+    handle: homeRoute,
+    list: () => [{ about: 'the home page; this list as JSON with Accept: application/json' }],
+  }),
+];
+
+async function handle(app: App, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://local');
+  for (const plugin of app.plugins) if (await plugin.handle(app.rt, req, res, url)) return;
+  const found = matchRoute(ROUTES, req.method ?? 'GET', url.pathname);
+  if (!found)
+    throw new HttpError(404, `Nothing is served at ${req.method} ${url.pathname}; GET / lists the routes`);
+  await found.route.handle(app, { req, res, url }, found.match);
+}
+
+/** The runtime's routes, then the plugins' (which the table does not know). */
+function describeRoutes(app: App, base: string): string[] {
+  return [...listRoutes(ROUTES, app, base), ...app.plugins.flatMap((p) => p.describe(base))];
+}
+
+function resourceRoute(
+  { rt }: App,
+  { req, res, url }: Exchange,
+  { params, rest }: Match<'/resources/{key}/...'>,
+): void {
+  const resourcePath = rt.manifest.resources.get(params.key);
+  if (!resourcePath) throw new HttpError(404, `No resource '${params.key}' in manifest.yml`);
+  if (rest === '') {
+    // `/resources/key` -> `/resources/key/`, so relative links in index.html resolve.
+    res.writeHead(301, { location: `${url.pathname}/` });
+    res.end();
     return;
   }
-  throw new HttpError(404, `Nothing is served at ${req.method} ${url.pathname}; GET / lists the routes`);
+  sendFile(res, resolveResourceFile(rt.manifest.appDir, resourcePath, rest.slice(1)), req.method === 'HEAD');
+}
+
+function homeRoute(app: App, { req, res }: Exchange): void {
+  const routes = describeRoutes(app, '');
+  if (wantsJson(req)) {
+    sendJson(res, 200, { appId: app.rt.manifest.appId, routes });
+    return;
+  }
+  const links = app.plugins.flatMap((p) => p.links?.() ?? []);
+  sendHtml(res, homePage(app.rt, links, routes));
 }
 
 /** A client that asks for JSON and not for HTML (a script; a browser always asks for HTML). */
 function wantsJson(req: IncomingMessage): boolean {
   const accept = (req.headers.accept ?? '').toLowerCase();
   return accept.includes('application/json') && !accept.includes('text/html');
-}
-
-function describeRoutes(rt: LocalForgeRuntime, base: string): string[] {
-  const m = rt.manifest;
-  const lines: string[] = [];
-  for (const [moduleKey, fn] of m.resolvers) {
-    lines.push(
-      `POST ${base}/api/invoke/${moduleKey}/{resolverKey}  resolver of ${moduleKey} (function ${fn})`,
-    );
-  }
-  for (const [key, fn] of m.webtriggers)
-    lines.push(`ANY  ${base}/webtrigger/${key}[/path]  web trigger (function ${fn})`);
-  if (m.triggers.length > 0) {
-    const events = [...new Set(m.triggers.flatMap((t) => t.events))].join(', ');
-    lines.push(`POST ${base}/api/product-event  {eventType, payload}  triggers for: ${events}`);
-  }
-  for (const [key, s] of m.scheduledTriggers) {
-    lines.push(
-      `POST ${base}/api/scheduled/${key}  scheduled trigger, every ${s.interval} (function ${s.function})`,
-    );
-  }
-  for (const [key, p] of m.resources) lines.push(`GET  ${base}/resources/${key}/  static files from ${p}`);
-  lines.push(`GET  ${base}/api/counters  metered counters`);
-  lines.push(`GET  ${base}/api/queues  async events not yet finished`);
-  lines.push(`GET  ${base}/api/health`, ...describeCustomUi(rt, base));
-  return lines;
 }
