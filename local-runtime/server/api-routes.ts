@@ -1,16 +1,10 @@
 // The JSON API of the local server: invoke resolvers, fire product events, run scheduled
-// triggers, and read counters, queues and health.
+// triggers, and read counters, queues and health. The route table (http-server.ts) says which
+// methods reach each of these, and answers 405 for the others.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidInvocationError, ResolverError, UnknownModuleError } from '../functions/app-modules.js';
 import type { LocalForgeRuntime } from '../runtime.js';
-import {
-  HttpError,
-  optionalObject,
-  optionalString,
-  readJsonObject,
-  requireMethod,
-  sendJson,
-} from './http-io.js';
+import { HttpError, optionalObject, optionalString, readJsonObject, sendJson } from './http-io.js';
 
 /** A front-end invoke payload is at most 500 KB; leave room for the envelope. */
 const API_BODY_LIMIT = 1024 * 1024;
@@ -22,7 +16,6 @@ export async function invokeRoute(
   moduleKey: string,
   functionKey: string,
 ): Promise<void> {
-  requireMethod(req, 'POST');
   const body = await readJsonObject(req, API_BODY_LIMIT);
   try {
     const value = await rt.modules.invokeResolver({
@@ -49,30 +42,21 @@ export async function productEventRoute(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  requireMethod(req, 'POST');
   const body = await readJsonObject(req, API_BODY_LIMIT);
   const eventType = optionalString(body, 'eventType');
   if (!eventType) throw new HttpError(400, `'eventType' is required, e.g. "avi:jira:updated:issue"`);
   sendJson(res, 200, await rt.modules.fireProductEvent(eventType, optionalObject(body, 'payload') ?? {}));
 }
 
-export async function scheduledRoute(
-  rt: LocalForgeRuntime,
-  req: IncomingMessage,
-  res: ServerResponse,
-  key: string,
-): Promise<void> {
-  requireMethod(req, 'POST');
+export async function scheduledRoute(rt: LocalForgeRuntime, res: ServerResponse, key: string): Promise<void> {
   sendJson(res, 200, await rt.modules.runScheduledTrigger(key));
 }
 
-export function countersRoute(rt: LocalForgeRuntime, req: IncomingMessage, res: ServerResponse): void {
-  requireMethod(req, 'GET', 'HEAD');
+export function countersRoute(rt: LocalForgeRuntime, res: ServerResponse): void {
   sendJson(res, 200, rt.metered());
 }
 
-export function queuesRoute(rt: LocalForgeRuntime, req: IncomingMessage, res: ServerResponse): void {
-  requireMethod(req, 'GET', 'HEAD');
+export function queuesRoute(rt: LocalForgeRuntime, res: ServerResponse): void {
   sendJson(res, 200, {
     pending: rt.events.pending(),
     inFlight: rt.events.inFlight(),
@@ -80,13 +64,7 @@ export function queuesRoute(rt: LocalForgeRuntime, req: IncomingMessage, res: Se
   });
 }
 
-export function healthRoute(
-  rt: LocalForgeRuntime,
-  req: IncomingMessage,
-  res: ServerResponse,
-  startedAt: number,
-): void {
-  requireMethod(req, 'GET', 'HEAD');
+export function healthRoute(rt: LocalForgeRuntime, res: ServerResponse, startedAt: number): void {
   sendJson(res, 200, {
     ok: true,
     appId: rt.manifest.appId,

@@ -10,7 +10,7 @@ import { LOCAL_CLOUD_ID, LOCAL_ENVIRONMENT } from '../functions/forge-context.js
 import type { JiraIssue } from '../jira/jira-emulator.js';
 import type { LocalForgeRuntime } from '../runtime.js';
 import { injectBridge, RESIZE_MESSAGE, type BridgeConfig } from './custom-ui-bridge.js';
-import { HttpError, requireMethod } from './http-io.js';
+import { HttpError } from './http-io.js';
 import { resolveResourceFile, sendFile } from './static-files.js';
 
 export interface UiModule {
@@ -21,14 +21,13 @@ export interface UiModule {
   title: string;
 }
 
-/** Serves everything under `/ui`; the HTTP server sends every such request here. */
+/** Serves everything under `/ui`; the HTTP server sends every GET and HEAD of it here. */
 export async function handleCustomUi(
   rt: LocalForgeRuntime,
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
 ): Promise<void> {
-  requireMethod(req, 'GET', 'HEAD');
   const [, , rawKey, area] = url.pathname.split('/');
   if (!rawKey) return sendHtml(res, indexPage(rt));
   const module = uiModules(rt).find((m) => m.key === safeDecode(rawKey));

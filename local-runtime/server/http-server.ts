@@ -152,7 +152,7 @@ const ROUTES: Route<App>[] = [
   route({
     methods: ['POST'],
     path: '/api/scheduled/{key}',
-    handle: ({ rt }, { req, res }, { params }) => scheduledRoute(rt, req, res, params.key),
+    handle: ({ rt }, { res }, { params }) => scheduledRoute(rt, res, params.key),
     list: ({ rt }) =>
       [...rt.manifest.scheduledTriggers].map(([key, s]) => ({
         params: { key },
@@ -173,19 +173,19 @@ const ROUTES: Route<App>[] = [
   route({
     methods: GET,
     path: '/api/counters',
-    handle: ({ rt }, { req, res }) => countersRoute(rt, req, res),
+    handle: ({ rt }, { res }) => countersRoute(rt, res),
     list: () => [{ about: 'metered counters' }],
   }),
   route({
     methods: GET,
     path: '/api/queues',
-    handle: ({ rt }, { req, res }) => queuesRoute(rt, req, res),
+    handle: ({ rt }, { res }) => queuesRoute(rt, res),
     list: () => [{ about: 'async events not yet finished' }],
   }),
   route({
     methods: GET,
     path: '/api/health',
-    handle: ({ rt, startedAt }, { req, res }) => healthRoute(rt, req, res, startedAt),
+    handle: ({ rt, startedAt }, { res }) => healthRoute(rt, res, startedAt),
     list: () => [{}],
   }),
   route({

@@ -1,8 +1,13 @@
-// The local server's route table on its own: which route a method and path reach, the 405 with
-// `allow` when only the method is wrong, no route at all for an unknown path, and the listing.
+// The local server's route table: which route a method and path reach, the 405 with `allow` when
+// only the method is wrong, no route at all for an unknown path, and the listing; then the real
+// server's table, whose every listed route is served.
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createRuntime } from '../../local-runtime/index.js';
+import { startServer } from '../../local-runtime/server/http-server.js';
 import { HttpError } from '../../local-runtime/server/http-io.js';
 import { listRoutes, matchRoute, type Match, type Route } from '../../local-runtime/server/route-table.js';
+import { testJira } from './jira-test-fixture.js';
 
 interface App {
   hooks: string[];
@@ -100,5 +105,69 @@ describe('listRoutes', () => {
       'GET  http://x/api/health',
       'GET  http://x/  home',
     ]);
+  });
+});
+
+describe("the local server's routes", () => {
+  const appDir = path.resolve(import.meta.dirname, '../fixtures/functions-app');
+  type Call = (method: string, p: string, accept?: string) => Promise<Response>;
+
+  async function withServer(run: (call: Call) => Promise<void>): Promise<void> {
+    const rt = await createRuntime({ appDir, jira: testJira, clock: 'real' });
+    const server = await startServer(rt, { port: 0 });
+    const call: Call = (method, p, accept = 'application/json') =>
+      fetch(`${server.url}${p}`, { method, redirect: 'manual', headers: { accept } });
+    try {
+      await run(call);
+    } finally {
+      await server.close();
+      await rt.close();
+    }
+  }
+
+  it('serves every route it lists, with the method it lists', async () => {
+    await withServer(async (call) => {
+      const { routes } = (await (await call('GET', '/')).json()) as { routes: string[] };
+      expect(routes.at(-1)).toBe('GET  /  the home page; this list as JSON with Accept: application/json');
+      for (const line of routes) {
+        const [, listed = '', shown = ''] = /^(\S+)\s+(\S+)/.exec(line) ?? [];
+        // A listed `{name}` or `[/path]` stands for a value the reader picks: pick one.
+        const p = shown
+          .replace(/\?.*$/, '')
+          .replace('[/path]', '/x')
+          .replace(/\{(\w+)\}/g, '$1');
+        const response = await call(listed === 'ANY' ? 'GET' : listed, p);
+        const body = await response.text();
+        expect(response.status, line).not.toBe(405);
+        expect(body, line).not.toContain('Nothing is served');
+      }
+    });
+  });
+
+  it('answers a wrong method with 405 and allow, and an unknown path with 404', async () => {
+    await withServer(async (call) => {
+      for (const [method, p, allow] of [
+        ['DELETE', '/api/health', 'GET, HEAD'],
+        ['POST', '/', 'GET, HEAD'],
+        ['POST', '/ui/test-panel', 'GET, HEAD'],
+        ['PUT', '/resources/panel/', 'GET, HEAD'],
+        ['GET', '/api/scheduled/nightly', 'POST'],
+      ] as const) {
+        const response = await call(method, p);
+        expect(response.status, `${method} ${p}`).toBe(405);
+        expect(response.headers.get('allow'), `${method} ${p}`).toBe(allow);
+        expect(await response.json()).toEqual({
+          error: {
+            status: 405,
+            message: `${method} is not allowed here; use ${allow.replace(', ', ' or ')}`,
+          },
+        });
+      }
+      const missing = await call('GET', '/api/nothing-here');
+      expect(missing.status).toBe(404);
+      expect(await missing.json()).toEqual({
+        error: { status: 404, message: 'Nothing is served at GET /api/nothing-here; GET / lists the routes' },
+      });
+    });
   });
 });
