@@ -4,8 +4,13 @@ import { Queue } from '@forge/events';
 import { createRuntime, type LatencyModel, type LocalForgeRuntime } from '../local-runtime/index.js';
 import type { InvokeOutcome } from '../local-runtime/functions/function-runner.js';
 import { SeededRandom } from '../local-runtime/kernel/random.js';
-import { ENVELOPE_SCHEMA_VERSION, type CommandEnvelope } from '../src/shared/command-envelope.js';
-import type { IssueRecord, ReceiptRecord } from '../src/shared/storage-layout.js';
+import {
+  issueWriter,
+  type IssueEnvelope as CommandEnvelope,
+  type IssueReceipt as ReceiptRecord,
+  type IssueRecord,
+} from '../src/shared/issue-data/issue-writer.js';
+import { ENVELOPE_SCHEMA_VERSION } from '../src/shared/writer/index.js';
 import { startReport } from '../src/producers/reports/report-jobs.js';
 import { isWriterApproach, type ApproachName, type SubmitResult } from './app/src/approaches.js';
 import type { ProducerRequest } from './app/src/producer.js';
@@ -116,7 +121,7 @@ async function runProducers(
   await rt.runUntilIdle();
 
   if (isWriterApproach(approach)) {
-    for (const { value } of rt.storage.listEntity('command-receipt')) {
+    for (const { value } of rt.storage.listEntity(issueWriter.entities.receipt)) {
       const receipt = value as ReceiptRecord;
       if (receipt.status === 'applied') appliedAt.set(receipt.commandId, receipt.settledAt);
     }
@@ -125,7 +130,7 @@ async function runProducers(
   for (const spec of specs) expected.set(spec.issueId, (expected.get(spec.issueId) ?? 0) + spec.commands);
   const observed = new Map<string, number>();
   for (const issueId of expected.keys()) {
-    const stored = rt.storage.getEntity('issue-state', issueId) as IssueRecord | undefined;
+    const stored = rt.storage.getEntity(issueWriter.entities.state, issueId) as IssueRecord | undefined;
     observed.set(issueId, stored?.state.activity.counts.updated ?? 0);
   }
   const latencies = [...appliedAt].map(([id, at]) => at - issuedAt.get(id)!);
@@ -177,14 +182,14 @@ async function runReport(
   const observed = new Map<string, number>();
   const latencies: number[] = [];
   const receipts = new Map<string, number>();
-  for (const { value } of rt.storage.listEntity('command-receipt')) {
+  for (const { value } of rt.storage.listEntity(issueWriter.entities.receipt)) {
     const receipt = value as ReceiptRecord;
     if (receipt.status === 'applied') receipts.set(receipt.issueId, receipt.settledAt);
   }
   for (let i = 0; i < scenario.issues; i++) {
     const issueId = String(FIRST_REPORT_ISSUE + i);
     expected.set(issueId, 1);
-    const stored = rt.storage.getEntity('issue-state', issueId) as IssueRecord | undefined;
+    const stored = rt.storage.getEntity(issueWriter.entities.state, issueId) as IssueRecord | undefined;
     const metrics = stored?.state.reports['time-in-status'];
     // Metrics are last-writer-wins, so a second application shows only in the version count.
     observed.set(issueId, metrics ? stored!.version : 0);

@@ -41,7 +41,7 @@ export interface DeadLetterRow {
   deadLetterId: string;
   issueId: string;
   issueKey?: string;
-  status: 'open' | 'replayed' | 'malformed';
+  status: 'open' | 'replayed' | 'discarded' | 'malformed';
   reason: string;
   attempts: number;
   createdAt: number;
@@ -53,11 +53,13 @@ export interface DeadLetterRow {
 }
 
 export interface DeadLettersView {
-  counts: { open: number; malformed: number; replayed: number };
+  counts: { open: number; malformed: number; replayed: number; discarded: number };
   open: DeadLetterRow[];
   malformed: DeadLetterRow[];
   /** The most recently replayed, newest first. */
   replayed: DeadLetterRow[];
+  /** The most recently discarded (given up on for good), newest first. */
+  discarded: DeadLetterRow[];
 }
 
 export interface ReceiptRow {

@@ -2,8 +2,8 @@
 // the app's own `replayDeadLetters` as the app, so the replay is exactly what Forge would do.
 import type { LocalForgeRuntime } from '../local-runtime/index.js';
 import { HttpError } from '../local-runtime/server/http-io.js';
-import { replayDeadLetters } from '../src/shared/dead-letters.js';
-import { deadLetterKey, ENTITY, type DeadLetterRecord } from '../src/shared/storage-layout.js';
+import { issueWriter, type IssueDeadLetter } from '../src/shared/issue-data/issue-writer.js';
+import { deadLetterKey } from '../src/shared/writer/index.js';
 import type { ReplayResult } from './console-types.js';
 import { storedDeadLetters } from './views/dead-letters-view.js';
 
@@ -48,7 +48,7 @@ export async function replay(rt: LocalForgeRuntime, request: ReplayRequest): Pro
   if (busy.length > 0) throw new HttpError(409, `A replay of ${busy.join(', ')} is already running`);
   for (const id of batch) inProgress.add(id);
   try {
-    const result = await rt.runAsApp(() => replayDeadLetters(batch));
+    const result = await rt.runAsApp(() => issueWriter.deadLetters.replay(batch));
     return { replayed: batch, events: result.events, pushes: result.pushes, remaining };
   } catch (error) {
     // Storage or the queue failed (e.g. faults still on): the letters that were not marked
@@ -70,7 +70,8 @@ function checkReplayable(rt: LocalForgeRuntime, ids: string[]): void {
   const missing: string[] = [];
   const refused: string[] = [];
   for (const id of ids) {
-    const letter = rt.storage.getEntity(ENTITY.deadLetter, deadLetterKey(id)) as DeadLetterRecord | undefined;
+    const letter = rt.storage.getEntity(issueWriter.entities.deadLetter, deadLetterKey(id)) as
+      IssueDeadLetter | undefined;
     if (!letter) missing.push(id);
     else if (letter.status !== 'open') refused.push(`${id} is ${letter.status}`);
   }

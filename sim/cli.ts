@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Violation } from './invariants.js';
+import { DEFAULT_DOMAIN, DOMAINS } from './domains/index.js';
 import type { SeedOptions, SeedResult } from './run-seed.js';
 
 const HELP = `Usage: npm run sim -- [options]
@@ -18,6 +19,7 @@ Options:
   --from S       the first seed (default 1)
   --seed S       run just this seed (to replay a failure)
   --workers W    worker processes (default: the number of CPUs)
+  --domain D     the writer and producers to run: ${Object.keys(DOMAINS).join(', ')} (default ${DEFAULT_DOMAIN})
   --bundle       run the app's Forge bundle (\`npm run bundle\`) instead of its sources
   --json         print exactly one JSON object with the totals and violations
   -h, --help     show this help
@@ -72,6 +74,7 @@ async function main(): Promise<number> {
       workers: { type: 'string' },
       json: { type: 'boolean', default: false },
       bundle: { type: 'boolean', default: false },
+      domain: { type: 'string', default: DEFAULT_DOMAIN },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -89,6 +92,12 @@ async function main(): Promise<number> {
     process.stderr.write(`Seeds, workers and --from are positive integers.\n\n${HELP}`);
     return 2;
   }
+  if (!DOMAINS[values.domain]) {
+    process.stderr.write(
+      `No domain '${values.domain}'; the domains are ${Object.keys(DOMAINS).join(', ')}.\n`,
+    );
+    return 2;
+  }
   const seeds = values.seed ? [Number(values.seed)] : Array.from({ length: count }, (_, i) => from + i);
 
   const summary: Summary = {
@@ -100,7 +109,8 @@ async function main(): Promise<number> {
     violations: [],
   };
   const started = Date.now();
-  await runWorkers(seeds, workers, { handlers: values.bundle ? 'bundle' : 'source' }, (r) => {
+  const options = { domain: values.domain, handlers: values.bundle ? 'bundle' : 'source' } as const;
+  await runWorkers(seeds, workers, options, (r) => {
     summary.seeds += 1;
     summary.commands += r.commands;
     summary.applied += r.applied;

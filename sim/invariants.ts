@@ -1,12 +1,16 @@
 // Checks a finished run against a sequential model of the accepted commands: replaying every
-// applied command in the order the writer versioned it must give exactly the stored state.
+// applied command in the order the writer versioned it must give exactly the stored state. The
+// same checks hold for every domain: they read the writer's own entities and reducer.
 import { isDeepStrictEqual } from 'node:util';
 import type { LocalForgeRuntime } from '../local-runtime/index.js';
-import type { CommandEnvelope } from '../src/shared/command-envelope.js';
-import { emptyIssueState, type IssueState } from '../src/shared/issue-state.js';
-import { applyCommand } from '../src/shared/reducer.js';
-import type { DeadLetterRecord, IssueRecord, ReceiptRecord } from '../src/shared/storage-layout.js';
-import type { Ledger } from './workload.js';
+import {
+  type AnyEnvelope,
+  type AnyWriter,
+  type DeadLetterRecord,
+  type ReceiptRecord,
+  type StateRecord,
+} from '../src/shared/writer/index.js';
+import type { Ledger } from './ledger.js';
 
 export type Invariant =
   'no-lost-update' | 'exactly-once' | 'nothing-vanishes' | 'rejections-justified' | 'malformed-recorded';
@@ -17,13 +21,21 @@ export interface Violation {
   detail: string;
 }
 
-export function checkInvariants(seed: number, rt: LocalForgeRuntime, ledger: Ledger): Violation[] {
+export function checkInvariants(
+  seed: number,
+  rt: LocalForgeRuntime,
+  writer: AnyWriter,
+  ledger: Ledger,
+): Violation[] {
   const violations: Violation[] = [];
   const fail = (invariant: Invariant, detail: string) => violations.push({ seed, invariant, detail });
+  const { entities, idField, partitionName } = writer.config;
   const receipts = new Map(
-    rt.storage.listEntity('command-receipt').map((i) => [i.key, i.value as ReceiptRecord]),
+    rt.storage.listEntity(entities.receipt).map((i) => [i.key, i.value as ReceiptRecord]),
   );
-  const issues = new Map(rt.storage.listEntity('issue-state').map((i) => [i.key, i.value as IssueRecord]));
+  const states = new Map(
+    rt.storage.listEntity(entities.state).map((i) => [i.key, i.value as StateRecord<unknown>]),
+  );
 
   // 3. Nothing vanishes: every accepted command is settled; nothing the caller was refused is.
   for (const [id] of ledger.accepted) {
@@ -42,71 +54,72 @@ export function checkInvariants(seed: number, rt: LocalForgeRuntime, ledger: Led
   if (rt.metered()['events.dropped'] > 0)
     fail('nothing-vanishes', `${rt.metered()['events.dropped']} event(s) dropped by retention`);
 
-  // 1 and 2. Per issue, applied commands carry versions 1..V exactly once, and replaying them in
-  // that order through the reducer gives the stored state.
-  const byIssue = new Map<string, Array<{ receipt: ReceiptRecord; cmd: CommandEnvelope }>>();
+  // 1 and 2. Per partition, applied commands carry versions 1..V exactly once, and replaying them
+  // in that order through the reducer gives the stored state.
+  const byPartition = new Map<string, Array<{ receipt: ReceiptRecord; cmd: AnyEnvelope }>>();
   for (const receipt of receipts.values()) {
     const cmd = ledger.accepted.get(receipt.commandId);
     if (!cmd) continue;
-    byIssue.set(receipt.issueId, [...(byIssue.get(receipt.issueId) ?? []), { receipt, cmd }]);
+    const id = String(receipt[idField]);
+    byPartition.set(id, [...(byPartition.get(id) ?? []), { receipt, cmd }]);
   }
-  const issueIds = new Set([...byIssue.keys(), ...issues.keys()]);
-  for (const issueId of issueIds) {
-    const settled = byIssue.get(issueId) ?? [];
+  for (const id of new Set([...byPartition.keys(), ...states.keys()])) {
+    const where = `${partitionName} ${id}`;
+    const settled = byPartition.get(id) ?? [];
     const applied = settled
       .filter((s) => s.receipt.status === 'applied')
       .sort((a, b) => a.receipt.version - b.receipt.version);
-    const stored = issues.get(issueId);
+    const stored = states.get(id);
     const version = stored?.version ?? 0;
     if (applied.length !== version) {
-      fail('exactly-once', `issue ${issueId}: version ${version} but ${applied.length} applied receipts`);
+      fail('exactly-once', `${where}: version ${version} but ${applied.length} applied receipts`);
     }
     applied.forEach((s, i) => {
       if (s.receipt.version !== i + 1)
         fail(
           'exactly-once',
-          `issue ${issueId}: applied versions are not 1..${applied.length} (found ${s.receipt.version} at ${i + 1})`,
+          `${where}: applied versions are not 1..${applied.length} (found ${s.receipt.version} at ${i + 1})`,
         );
     });
-    const states: IssueState[] = [emptyIssueState()];
-    let state = states[0]!;
+    const modelStates: unknown[] = [writer.config.initialState()];
+    let state = modelStates[0];
     for (const [i, { cmd }] of applied.entries()) {
-      const result = applyCommand(state, cmd, i);
+      const result = writer.apply(state, cmd, i);
       if (!result.ok) {
         fail(
           'no-lost-update',
-          `issue ${issueId}: ${cmd.commandId} is applied at version ${i + 1} but the model refuses it: ${result.reason}`,
+          `${where}: ${cmd.commandId} is applied at version ${i + 1} but the model refuses it: ${result.reason}`,
         );
         break;
       }
       state = result.state;
-      states.push(state);
+      modelStates.push(state);
     }
     if (stored && !isDeepStrictEqual(stored.state, state)) {
       fail(
         'no-lost-update',
-        `issue ${issueId}: stored state differs from the sequential model of ${applied.length} applied commands`,
+        `${where}: stored state differs from the sequential model of ${applied.length} applied commands`,
       );
     }
-    // Reducer rejections are final and justified: at the version they name, the model refuses them too.
+    // Rejections are final and justified: at the version they name, the model refuses them too.
     for (const { receipt, cmd } of settled.filter((s) => s.receipt.status === 'rejected')) {
-      const at = states[receipt.version];
-      if (!at) {
+      const at = modelStates[receipt.version];
+      if (receipt.version >= modelStates.length) {
         fail(
           'rejections-justified',
-          `issue ${issueId}: ${cmd.commandId} rejected at unknown version ${receipt.version}`,
+          `${where}: ${cmd.commandId} rejected at unknown version ${receipt.version}`,
         );
-      } else if (applyCommand(at, cmd, receipt.version).ok) {
+      } else if (writer.apply(at, cmd, receipt.version).ok) {
         fail(
           'rejections-justified',
-          `issue ${issueId}: ${cmd.commandId} rejected at version ${receipt.version} ("${receipt.reason}") but the model accepts it there`,
+          `${where}: ${cmd.commandId} rejected at version ${receipt.version} ("${receipt.reason}") but the model accepts it there`,
         );
       }
     }
   }
 
   // 5. Malformed events are recorded, once each.
-  const letters = rt.storage.listEntity('dead-letter').map((i) => i.value as DeadLetterRecord);
+  const letters = rt.storage.listEntity(entities.deadLetter).map((i) => i.value as DeadLetterRecord);
   const malformed = letters.filter((l) => l.status === 'malformed').length;
   if (malformed !== ledger.malformedPushed) {
     fail('malformed-recorded', `${ledger.malformedPushed} malformed event(s) pushed, ${malformed} recorded`);

@@ -1,12 +1,12 @@
 // One simulated run: random producers against the writer on the local runtime, with faults on,
 // then a calm replay of the dead letters, then every invariant checked.
-import path from 'node:path';
 import { createRuntime, type FaultOptions, type HandlerSource } from '../local-runtime/index.js';
 import { SeededRandom } from '../local-runtime/kernel/random.js';
-import { listDeadLetters, replayDeadLetters } from '../src/shared/dead-letters.js';
-import type { ReceiptRecord } from '../src/shared/storage-layout.js';
+import type { ReceiptRecord } from '../src/shared/writer/index.js';
+import { startProducers } from './domain.js';
+import { DEFAULT_DOMAIN, DOMAINS } from './domains/index.js';
 import { checkInvariants, type Violation } from './invariants.js';
-import { newLedger, startProducers } from './workload.js';
+import { newLedger } from './ledger.js';
 
 export interface SeedResult {
   seed: number;
@@ -18,8 +18,6 @@ export interface SeedResult {
   /** The runtime's whole trace as JSON, when asked for. */
   trace?: string;
 }
-
-const appDir = path.resolve(__dirname, '..');
 
 /** The weather of one run: how often each fault strikes, drawn from the seed. */
 function faultsFor(random: SeededRandom): FaultOptions {
@@ -45,6 +43,8 @@ function faultsFor(random: SeededRandom): FaultOptions {
 }
 
 export interface SeedOptions {
+  /** Which domain's writer and producers to run (default: this app's issues). */
+  domain?: string;
   /** Run the app's sources (default) or its Forge bundle (`npm run bundle`). */
   handlers?: HandlerSource;
   /** Record the runtime's trace and return it (for source-against-bundle comparisons). */
@@ -52,10 +52,13 @@ export interface SeedOptions {
 }
 
 export async function runSeed(seed: number, options: SeedOptions = {}): Promise<SeedResult> {
+  const domain = DOMAINS[options.domain ?? DEFAULT_DOMAIN];
+  if (!domain) throw new Error(`no simulation domain '${options.domain}'`);
+  const { writer } = domain;
   const random = new SeededRandom(seed).fork('simulation');
-  const issueIds = Array.from({ length: random.int(1, 3) }, (_, i) => String(30001 + i));
+  const partitions = domain.partitions(random);
   const rt = await createRuntime({
-    appDir,
+    appDir: domain.appDir,
     seed,
     handlers: options.handlers ?? 'source',
     trace: options.trace ?? false,
@@ -66,31 +69,31 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
   });
   try {
     const ledger = newLedger();
-    await startProducers(rt, random.fork('producers'), ledger, issueIds);
+    await startProducers(rt, domain, random.fork('producers'), ledger, partitions);
     await rt.runUntilIdle();
 
     const deadLettered = rt.storage
-      .listEntity('command-receipt')
+      .listEntity(writer.entities.receipt)
       .filter((i) => (i.value as ReceiptRecord).status === 'dead-lettered').length;
     // Calm weather: replay every open dead letter; deduplication makes that safe.
     rt.setFaults({});
     await rt.runAsApp(async () => {
       for (;;) {
-        const page = await listDeadLetters('open', { limit: 25 });
+        const page = await writer.deadLetters.list('open', { limit: 25 });
         if (page.deadLetters.length === 0) break;
-        await replayDeadLetters(page.deadLetters.map((d) => d.deadLetterId));
+        await writer.deadLetters.replay(page.deadLetters.map((d) => d.deadLetterId));
       }
     });
     await rt.runUntilIdle();
 
-    const receipts = rt.storage.listEntity('command-receipt').map((i) => i.value as ReceiptRecord);
+    const receipts = rt.storage.listEntity(writer.entities.receipt).map((i) => i.value as ReceiptRecord);
     return {
       seed,
       commands: ledger.accepted.size,
       applied: receipts.filter((r) => r.status === 'applied').length,
       rejected: receipts.filter((r) => r.status === 'rejected').length,
       deadLettered,
-      violations: checkInvariants(seed, rt, ledger),
+      violations: checkInvariants(seed, rt, writer, ledger),
       ...(options.trace ? { trace: JSON.stringify(rt.trace()) } : {}),
     };
   } finally {

@@ -145,6 +145,7 @@ function renderDeadLetters(d: DeadLettersView): Node[] {
       tile('open', d.counts.open, 'bad'),
       tile('malformed', d.counts.malformed, 'bad'),
       tile('replayed', d.counts.replayed),
+      tile('discarded', d.counts.discarded),
     ),
     el(
       'div',
@@ -170,6 +171,12 @@ function renderDeadLetters(d: DeadLettersView): Node[] {
       head,
       d.replayed.map((l) => letterRow(l, false)),
       'None yet.',
+    ),
+    el('h3', {}, 'Recently discarded (given up on for good)'),
+    table(
+      head,
+      d.discarded.map((l) => letterRow(l, false)),
+      'None.',
     ),
   ];
 }

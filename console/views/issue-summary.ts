@@ -1,6 +1,6 @@
 // A readable digest of one issue's stored state. Records written by older deployments may lack
 // fields, so every part is optional here and missing parts read as empty.
-import { checklistView, type IssueState } from '../../src/shared/issue-state.js';
+import { checklistView, type IssueState } from '../../src/shared/issue-data/issue-writer.js';
 import type { IssueSummary } from '../console-types.js';
 
 const MAX_ITEMS = 50;

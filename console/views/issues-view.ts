@@ -1,7 +1,11 @@
 // Per-issue state with version and recent receipts. An issue appears once anything is stored for
 // it: its state, a receipt (a command refused or dead-lettered before any was applied) or a letter.
 import type { LocalForgeRuntime } from '../../local-runtime/index.js';
-import { ENTITY, type IssueRecord, type ReceiptRecord } from '../../src/shared/storage-layout.js';
+import {
+  issueWriter,
+  type IssueReceipt,
+  type IssueRecord,
+} from '../../src/shared/issue-data/issue-writer.js';
 import type { IssueRow, IssuesView, ReceiptRow } from '../console-types.js';
 import { storedDeadLetters } from './dead-letters-view.js';
 import { summarizeIssue } from './issue-summary.js';
@@ -13,24 +17,24 @@ const RECEIPTS_PER_ISSUE = 10;
 
 interface IssueIndex {
   records: Map<string, IssueRecord>;
-  receipts: Map<string, ReceiptRecord[]>;
+  receipts: Map<string, IssueReceipt[]>;
   lastSeen: Map<string, number>;
 }
 
 function indexIssues(rt: LocalForgeRuntime): IssueIndex {
   const records = new Map<string, IssueRecord>();
-  const receipts = new Map<string, ReceiptRecord[]>();
+  const receipts = new Map<string, IssueReceipt[]>();
   const lastSeen = new Map<string, number>();
   const seen = (issueId: string, at: number) =>
     lastSeen.set(issueId, Math.max(lastSeen.get(issueId) ?? 0, at));
-  for (const { value } of rt.storage.listEntity(ENTITY.issueState)) {
+  for (const { value } of rt.storage.listEntity(issueWriter.entities.state)) {
     const record = value as IssueRecord;
     if (typeof record?.issueId !== 'string') continue;
     records.set(record.issueId, record);
     seen(record.issueId, record.updatedAt ?? 0);
   }
-  for (const { value } of rt.storage.listEntity(ENTITY.receipt)) {
-    const receipt = value as ReceiptRecord;
+  for (const { value } of rt.storage.listEntity(issueWriter.entities.receipt)) {
+    const receipt = value as IssueReceipt;
     if (typeof receipt?.issueId !== 'string' || receipt.issueId === '') continue;
     const list = receipts.get(receipt.issueId) ?? [];
     list.push(receipt);
@@ -41,7 +45,7 @@ function indexIssues(rt: LocalForgeRuntime): IssueIndex {
   return { records, receipts, lastSeen };
 }
 
-function receiptRow(r: ReceiptRecord): ReceiptRow {
+function receiptRow(r: IssueReceipt): ReceiptRow {
   return {
     commandId: r.commandId,
     status: r.status,

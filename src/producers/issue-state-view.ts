@@ -1,8 +1,7 @@
 // The issue's stored record shaped for the panel: the visible checklist with ranks, activity, and
 // the latest result of each report kind.
-import { checklistView } from '../shared/issue-state';
+import { checklistView, type IssueRecord } from '../shared/issue-data/issue-writer';
 import type { IssueStateView } from '../shared/resolver-api';
-import type { IssueRecord } from '../shared/storage-layout';
 
 export function issueStateView(
   record: IssueRecord,

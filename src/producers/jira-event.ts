@@ -1,7 +1,7 @@
 // Jira product events (Forge `trigger` payloads) and the commands they become. Pure: no I/O, so
 // the mapping is tested on its own and the handler stays a thin shell.
 import { z } from 'zod';
-import type { Command } from '../shared/commands';
+import type { Command } from '../shared/issue-data/issue-writer';
 import { deterministicId } from './deterministic-id';
 
 export const JIRA_ISSUE_EVENTS = [

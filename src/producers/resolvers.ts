@@ -4,11 +4,8 @@
 // `ResolverResult`, so bad input or a refusal is a value the panel can show, not a thrown error.
 import Resolver from '@forge/resolver';
 import { z } from 'zod';
-import { describeIssues, issueId } from '../shared/command-envelope';
-import { readStatuses } from '../shared/command-status';
-import { command } from '../shared/commands';
-import { CommandValidationError, EnqueueError, enqueue, newCommand } from '../shared/enqueue';
-import { loadIssue } from '../shared/issue-store';
+import { command, issueId, issueWriter } from '../shared/issue-data/issue-writer';
+import { CommandValidationError, EnqueueError, describeIssues } from '../shared/writer';
 import {
   fail,
   ok,
@@ -20,7 +17,7 @@ import {
 import { issueStateView } from './issue-state-view';
 import { FORBIDDEN, issueAccess, isJiraAdmin, PermissionCheckError } from './permissions';
 import { cancelReport, getReport, listReports, ReportInputError, startReport } from './reports/report-jobs';
-import { rotateWebhookSecret } from './webhook-secret';
+import { rotateWebhookSecret } from './deployments/webhook-secret';
 
 /** What the Forge platform tells us about the call; the only trusted source of user and issue. */
 const panelContext = z.object({
@@ -58,7 +55,7 @@ function define<N extends ResolverName>(
       // Indexing by a generic key loses the link between name and schema; restore it.
       const schema = resolverPayloads[name] as z.ZodType<Call<N>['payload']>;
       const parsed = schema.safeParse(payload);
-      if (!parsed.success) return fail('invalid-input', describeIssues(parsed.error));
+      if (!parsed.success) return fail('invalid-input', describeIssues(parsed.error.issues));
 
       const refused = await refusal(need, extension.issue.id);
       if (refused) return refused;
@@ -87,7 +84,7 @@ function unavailableMessage(error: unknown): string {
 
 define('getIssueState', 'browse', async ({ issue }) => {
   const [record, access, admin] = await Promise.all([
-    loadIssue(issue.id),
+    issueWriter.load(issue.id),
     issueAccess(issue.id),
     isJiraAdmin(),
   ]);
@@ -98,14 +95,14 @@ define('submitCommand', 'edit', async ({ payload, issue }) => {
   const { expectedVersion, commandId: clientId } = payload;
   // Re-parsed with the writer's own schema: the envelope carries exactly the command, nothing else.
   const cmd = command.parse({ type: payload.type, payload: payload.payload });
-  const envelope = newCommand(issue.id, cmd, {
+  const envelope = issueWriter.command(issue.id, cmd, {
     source: 'ui',
     ...(expectedVersion === undefined ? {} : { expectedVersion }),
     // Namespaced by issue, so a client id can never collide with another issue's commands.
     ...(clientId === undefined ? {} : { commandId: `ui:${issue.id}:${clientId}` }),
   });
   try {
-    await enqueue([envelope]);
+    await issueWriter.enqueue(envelope);
   } catch (error) {
     if (error instanceof CommandValidationError) return fail('invalid-input', error.message);
     throw error;
@@ -114,7 +111,7 @@ define('submitCommand', 'edit', async ({ payload, issue }) => {
 });
 
 define('getStatuses', 'browse', async ({ payload, issue }) => {
-  const statuses = await readStatuses(payload.commandIds, { issueId: issue.id });
+  const statuses = await issueWriter.readStatuses(payload.commandIds, { partitionId: issue.id });
   return ok({ statuses });
 });
 

@@ -1,11 +1,18 @@
 // The contract between the issue panel and its resolvers: resolver names, payload schemas (zod, so
 // the resolvers validate with them and the panel's types are inferred from them), response types,
 // and the typed result every resolver returns. Imported by the front end too: zod and types only.
-import type { ExternalEvent } from './issue-state';
+import type { ExternalEvent } from './issue-data/issue-state';
 import type { ReportJobView } from './report-job-view';
 import { z } from 'zod';
-import { commandId } from './command-envelope';
-import { checklistAdd, checklistCheck, checklistRemove, checklistRename, checklistReorder } from './commands';
+// Straight from the envelope module (zod only), not the writer's index, which reaches Forge storage.
+import { commandId } from './writer/envelope';
+import {
+  checklistAdd,
+  checklistCheck,
+  checklistRemove,
+  checklistRename,
+  checklistReorder,
+} from './issue-data/commands';
 
 // ---- results ------------------------------------------------------------------------------------
 

@@ -1,9 +1,8 @@
 // The console in headless Chromium: a command dead-letters through the real writer during a
 // storage outage, and once storage is healthy again, Replay in the console gets it applied.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueue, newCommand } from '../../src/shared/enqueue.js';
-import type { ReceiptRecord } from '../../src/shared/storage-layout.js';
 import { launchBrowser, startApp, type BrowserSession, type RunningApp } from './browser-harness.js';
+import { issueWriter, type IssueReceipt } from '../../src/shared/issue-data/issue-writer.js';
 
 const HOUR = 60 * 60 * 1000;
 const ISSUE = '10001';
@@ -23,27 +22,27 @@ afterAll(async () => {
 });
 
 const receipt = (commandId: string) =>
-  app.rt.storage.getEntity('command-receipt', commandId) as ReceiptRecord | undefined;
+  app.rt.storage.getEntity('command-receipt', commandId) as IssueReceipt | undefined;
 
 describe('console', () => {
   it('replays a dead letter: the command becomes applied, in the console and in storage', async () => {
     const { rt } = app;
-    const add = newCommand(
+    const add = issueWriter.command(
       ISSUE,
       { type: 'checklist.add', payload: { itemId: 'docs', text: 'Write the docs' } },
       { source: 'ui' },
     );
-    await rt.runAsApp(() => enqueue([add]));
+    await rt.runAsApp(() => issueWriter.enqueue([add]));
     await rt.runUntilIdle();
     expect(receipt(add.commandId)?.status).toBe('applied');
 
     rt.setFaults({ kvs: { serverError: 0.95 } });
-    const check = newCommand(
+    const check = issueWriter.command(
       ISSUE,
       { type: 'checklist.check', payload: { itemId: 'docs', checked: true } },
       { source: 'ui' },
     );
-    await rt.runAsApp(() => enqueue([check]));
+    await rt.runAsApp(() => issueWriter.enqueue([check]));
     await rt.runUntilIdle();
     expect(receipt(check.commandId)?.status).toBe('dead-lettered');
     rt.setFaults({});

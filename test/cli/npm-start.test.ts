@@ -10,7 +10,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signRequest } from '../../src/producers/webhook-signature.js';
+import { signRequest } from '../../src/producers/deployments/webhook-signature.js';
 import { shellExamples } from '../docs/markdown-blocks.js';
 import { repoDir, startCli, type CliProcess } from './cli-process.js';
 

@@ -47,7 +47,7 @@ describe('GET /api/console/snapshot', () => {
     expect(second).toMatchObject({ version: 0, receipts: [{ commandId: checkId, status: 'dead-lettered' }] });
     expect(second?.summary).toBeUndefined();
 
-    expect(snapshot.deadLetters.counts).toEqual({ open: 1, malformed: 1, replayed: 0 });
+    expect(snapshot.deadLetters.counts).toEqual({ open: 1, malformed: 1, replayed: 0, discarded: 0 });
     expect(snapshot.deadLetters.open[0]).toMatchObject({
       deadLetterId: checkId,
       issueId: '10002',

@@ -1,10 +1,8 @@
 // Shared set-up for the console API tests: the app on a virtual clock behind the HTTP server with
 // the console, and ways to put real data (applied commands, dead letters, malformed events) in it.
 import { Queue } from '@forge/events';
-import { enqueue, newCommand } from '../../src/shared/enqueue.js';
-import type { Command } from '../../src/shared/commands.js';
-import type { CommandEnvelope } from '../../src/shared/command-envelope.js';
 import { startApp, type RunningApp } from '../browser/browser-harness.js';
+import { issueWriter, type IssueEnvelope, type Command } from '../../src/shared/issue-data/issue-writer.js';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -13,15 +11,15 @@ export function startConsoleApp(): Promise<RunningApp> {
   return startApp({ clock: 'virtual', events: { retentionMs: 3 * HOUR } });
 }
 
-export async function apply(app: RunningApp, issueId: string, cmd: Command): Promise<CommandEnvelope> {
-  const envelope = newCommand(issueId, cmd, { source: 'ui' });
-  await app.rt.runAsApp(() => enqueue([envelope]));
+export async function apply(app: RunningApp, issueId: string, cmd: Command): Promise<IssueEnvelope> {
+  const envelope = issueWriter.command(issueId, cmd, { source: 'ui' });
+  await app.rt.runAsApp(() => issueWriter.enqueue([envelope]));
   await app.rt.runUntilIdle();
   return envelope;
 }
 
 /** A command sent while storage fails: the consumer retries, then dead-letters it. */
-export async function deadLetter(app: RunningApp, issueId: string, cmd: Command): Promise<CommandEnvelope> {
+export async function deadLetter(app: RunningApp, issueId: string, cmd: Command): Promise<IssueEnvelope> {
   app.rt.setFaults({ kvs: { serverError: 0.95 } });
   try {
     return await apply(app, issueId, cmd);

@@ -2,9 +2,9 @@
 // malformed and settled letters, cross-origin and non-JSON requests, and every bad body with a 4xx.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConsoleSnapshot } from '../../console/console-types.js';
-import type { IssueRecord, ReceiptRecord } from '../../src/shared/storage-layout.js';
 import type { RunningApp } from '../browser/browser-harness.js';
 import { call, deadLetter, malformedEvent, postJson, startConsoleApp } from './console-fixture.js';
+import { type IssueRecord, type IssueReceipt } from '../../src/shared/issue-data/issue-writer.js';
 
 const REPLAY = '/api/console/dead-letters/replay';
 let app: RunningApp;
@@ -18,7 +18,7 @@ beforeEach(async () => {
 });
 afterEach(() => app?.close());
 
-const receipt = (id: string) => app.rt.storage.getEntity('command-receipt', id) as ReceiptRecord | undefined;
+const receipt = (id: string) => app.rt.storage.getEntity('command-receipt', id) as IssueReceipt | undefined;
 const snapshot = async () => (await call(app, '/api/console/snapshot')).body as ConsoleSnapshot;
 
 describe('replaying dead letters from the console', () => {

@@ -3,10 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { queuesView } from '../../console/views/queues-view.js';
 import { summarizeIssue } from '../../console/views/issue-summary.js';
 import { eventContents } from '../../console/views/event-body.js';
-import { emptyIssueState, type IssueState } from '../../src/shared/issue-state.js';
-import { enqueue, newCommand } from '../../src/shared/enqueue.js';
 import type { RunningApp } from '../browser/browser-harness.js';
 import { startConsoleApp } from './console-fixture.js';
+import { issueWriter, type IssueState } from '../../src/shared/issue-data/issue-writer.js';
+import { emptyIssueState } from '../../src/shared/issue-data/issue-state.js';
 
 let app: RunningApp | undefined;
 afterEach(() => app?.close());
@@ -16,9 +16,13 @@ describe('queuesView', () => {
     app = await startConsoleApp();
     const { rt } = app;
     await rt.runAsApp(() =>
-      enqueue([
-        newCommand('10001', { type: 'checklist.add', payload: { itemId: 'a', text: 'A' } }, { source: 'ui' }),
-        newCommand(
+      issueWriter.enqueue([
+        issueWriter.command(
+          '10001',
+          { type: 'checklist.add', payload: { itemId: 'a', text: 'A' } },
+          { source: 'ui' },
+        ),
+        issueWriter.command(
           '10001',
           { type: 'activity.record', payload: { kind: 'updated', at: 1 } },
           { source: 'ui' },

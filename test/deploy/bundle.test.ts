@@ -68,12 +68,12 @@ describe.concurrent('npm run bundle on a broken app', () => {
 
   it('fails when a relative import is written with .js', async () => {
     const dir = copies.withEdit(
-      'src/consumer/index.ts',
-      "from './command-event'",
-      "from './command-event.js'",
+      'src/producers/jira-trigger.ts',
+      "from './jira-event'",
+      "from './jira-event.js'",
     );
     const result = await bundle(dir);
     expect(result.code).toBe(1);
-    expect(result.output).toMatch(/Module not found.*command-event\.js/s);
+    expect(result.output).toMatch(/Module not found.*jira-event\.js/s);
   }, 120_000);
 });

@@ -3,8 +3,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalForgeRuntime } from '../../local-runtime/index.js';
-import { deploymentBody } from '../../src/producers/deployment-event.js';
-import { signRequest } from '../../src/producers/webhook-signature.js';
+import { deploymentBody } from '../../src/producers/deployments/deployment-event.js';
+import { signRequest } from '../../src/producers/deployments/webhook-signature.js';
 import { configureSecret, pushes, SECRET, startApp } from './webhook-harness.js';
 
 const KNOWN_KEYS = new Set(['APP-1', 'APP-2', 'APP-3']);

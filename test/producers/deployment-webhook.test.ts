@@ -2,8 +2,8 @@
 // status code, and nothing enqueued whenever a call is refused.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalForgeRuntime } from '../../local-runtime/index.js';
-import { MAX_BODY_BYTES } from '../../src/producers/deployment-webhook.js';
-import { rotateWebhookSecret, WEBHOOK_SECRET_KEY } from '../../src/producers/webhook-secret.js';
+import { MAX_BODY_BYTES } from '../../src/producers/deployments/deployment-webhook.js';
+import { rotateWebhookSecret, WEBHOOK_SECRET_KEY } from '../../src/producers/deployments/webhook-secret.js';
 import { kvs } from '@forge/kvs';
 import {
   callSigned,
@@ -115,7 +115,7 @@ describe('deployment web trigger', () => {
         error: 'bad-signature',
         call: async () => {
           const headers = { 'x-forge-timestamp': [String(now)], 'x-forge-nonce': ['nonce-0000000000000001'] };
-          const { signRequest } = await import('../../src/producers/webhook-signature.js');
+          const { signRequest } = await import('../../src/producers/deployments/webhook-signature.js');
           const signature = signRequest(SECRET, String(now), 'nonce-0000000000000001', deployment());
           return rt.callWebTrigger('deployment-webhook', {
             method: 'POST',

@@ -3,25 +3,28 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalForgeRuntime } from '../../local-runtime/index.js';
-import type { CommandEnvelope } from '../../src/shared/command-envelope.js';
-import { enqueue } from '../../src/shared/enqueue.js';
-import { emptyIssueState, type IssueState } from '../../src/shared/issue-state.js';
-import { applyCommand, ISSUE_DELETED } from '../../src/shared/reducer.js';
 import { envelopeFor, recordActivity } from '../writer/harness.js';
 import { envelopesArb } from '../writer/arbitraries.js';
 import { receiptsFor, startApp, storedIssue, storedReceipt } from './webhook-harness.js';
+import {
+  issueWriter,
+  type IssueEnvelope,
+  type IssueState,
+  ISSUE_DELETED,
+} from '../../src/shared/issue-data/issue-writer.js';
+import { emptyIssueState } from '../../src/shared/issue-data/issue-state.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
 const deleteCommand = (issueId = '10001', at = 5_000) =>
   envelopeFor(issueId, { type: 'issue.delete', payload: { at } });
 
-function fold(commands: CommandEnvelope[]): { state: IssueState; refused: string[] } {
+function fold(commands: IssueEnvelope[]): { state: IssueState; refused: string[] } {
   let state = emptyIssueState();
   let version = 0;
   const refused: string[] = [];
   for (const cmd of commands) {
-    const result = applyCommand(state, cmd, version);
+    const result = issueWriter.apply(state, cmd, version);
     if (result.ok) {
       state = result.state;
       version += 1;
@@ -41,7 +44,7 @@ describe('issue.delete in the reducer', () => {
       recordActivity('10001', { expectedVersion: 2 }),
     ];
     for (const cmd of later) {
-      expect(applyCommand(before.state, cmd, 2)).toEqual({ ok: false, reason: ISSUE_DELETED });
+      expect(issueWriter.apply(before.state, cmd, 2)).toEqual({ ok: false, reason: ISSUE_DELETED });
     }
   });
 
@@ -68,7 +71,7 @@ describe('deleted issues in storage', () => {
 
   it('rejects late commands with a reason, then the record expires after the TTL', async () => {
     rt = await startApp();
-    await rt.runAsApp(() => enqueue([recordActivity('10001'), recordActivity('10001')]));
+    await rt.runAsApp(() => issueWriter.enqueue([recordActivity('10001'), recordActivity('10001')]));
     await rt.runUntilIdle();
     expect(storedIssue(rt, '10001')?.state.activity.counts.updated).toBe(2);
 
@@ -82,7 +85,7 @@ describe('deleted issues in storage', () => {
     // A command issued before the delete, delivered four days later (inside Forge's 96 h window).
     const late = recordActivity('10001', { issuedAt: 1 });
     await rt.advance(4 * DAY);
-    await rt.runAsApp(() => enqueue([late]));
+    await rt.runAsApp(() => issueWriter.enqueue([late]));
     await rt.runUntilIdle();
     expect(storedReceipt(rt, late.commandId)).toMatchObject({ status: 'rejected', reason: ISSUE_DELETED });
     expect(storedIssue(rt, '10001')?.state.activity.counts.updated).toBe(0);
@@ -105,7 +108,7 @@ describe('deleted issues in storage', () => {
       { type: 'checklist.add', payload: { itemId: 'x', text: 'X' } },
       { issuedAt: del.issuedAt - 1 },
     );
-    await rt.runAsApp(() => enqueue([after, del, check]));
+    await rt.runAsApp(() => issueWriter.enqueue([after, del, check]));
     await rt.runUntilIdle();
     const record = storedIssue(rt, '10001')!;
     expect(record.state.deletedAt).toBe(10);

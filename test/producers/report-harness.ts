@@ -4,9 +4,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRuntime, type LocalForgeRuntime, type RuntimeOptions } from '../../local-runtime/index.js';
-import type { ReportResult } from '../../src/shared/issue-state.js';
-import type { IssueRecord } from '../../src/shared/storage-layout.js';
 import { startReport, type ReportJobView } from '../../src/producers/reports/report-jobs.js';
+import { type IssueRecord } from '../../src/shared/issue-data/issue-writer.js';
+import type { ReportResult } from '../../src/shared/issue-data/issue-state.js';
 
 export const appDir = path.resolve(import.meta.dirname, '../..');
 /** Mid-fixture: every issue exists, some transitions lie after the job's start. */

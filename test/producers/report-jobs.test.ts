@@ -17,7 +17,6 @@ import {
   MAX_JOB_ISSUES,
   MAX_JOB_PAGES,
 } from '../../src/producers/reports/report-events.js';
-import { readStatuses } from '../../src/shared/command-status.js';
 import {
   expectedMetrics,
   fixtureIssues,
@@ -30,6 +29,7 @@ import {
   startJob,
   storedReport,
 } from './report-harness.js';
+import { issueWriter } from '../../src/shared/issue-data/issue-writer.js';
 
 let rt: LocalForgeRuntime;
 afterEach(() => rt?.close());
@@ -87,7 +87,9 @@ describe('a time-in-status report job', () => {
     // Every command applied, under its deterministic id.
     for (let i = 0; i < issues.length; i += 25) {
       const batch = issues.slice(i, i + 25);
-      const statuses = await rt.runAsApp(() => readStatuses(batch.map((s) => `report:${job.jobId}:${s.id}`)));
+      const statuses = await rt.runAsApp(() =>
+        issueWriter.readStatuses(batch.map((s) => `report:${job.jobId}:${s.id}`)),
+      );
       expect(statuses.map((s) => s.status)).toEqual(batch.map(() => 'applied'));
     }
   });

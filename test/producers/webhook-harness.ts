@@ -4,9 +4,9 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { kvs } from '@forge/kvs';
 import { createRuntime, type LocalForgeRuntime } from '../../local-runtime/index.js';
-import type { IssueRecord, ReceiptRecord } from '../../src/shared/storage-layout.js';
-import { WEBHOOK_SECRET_KEY } from '../../src/producers/webhook-secret.js';
-import { signRequest } from '../../src/producers/webhook-signature.js';
+import { WEBHOOK_SECRET_KEY } from '../../src/producers/deployments/webhook-secret.js';
+import { signRequest } from '../../src/producers/deployments/webhook-signature.js';
+import { type IssueRecord, type IssueReceipt } from '../../src/shared/issue-data/issue-writer.js';
 
 export const appDir = path.resolve(import.meta.dirname, '../..');
 export const SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
@@ -61,14 +61,14 @@ export function storedIssue(rt: LocalForgeRuntime, issueId: string): IssueRecord
   return rt.storage.getEntity('issue-state', issueId) as IssueRecord | undefined;
 }
 
-export function storedReceipt(rt: LocalForgeRuntime, commandId: string): ReceiptRecord | undefined {
-  return rt.storage.getEntity('command-receipt', commandId) as ReceiptRecord | undefined;
+export function storedReceipt(rt: LocalForgeRuntime, commandId: string): IssueReceipt | undefined {
+  return rt.storage.getEntity('command-receipt', commandId) as IssueReceipt | undefined;
 }
 
-export function receiptsFor(rt: LocalForgeRuntime, issueId: string): ReceiptRecord[] {
+export function receiptsFor(rt: LocalForgeRuntime, issueId: string): IssueReceipt[] {
   return rt.storage
     .listEntity('command-receipt')
-    .map((i) => i.value as ReceiptRecord)
+    .map((i) => i.value as IssueReceipt)
     .filter((r) => r.issueId === issueId);
 }
 

@@ -1,7 +1,7 @@
 // fast-check generators for commands and envelopes, shared by the writer's property tests.
 import fc from 'fast-check';
-import { ENVELOPE_SCHEMA_VERSION, type CommandEnvelope } from '../../src/shared/command-envelope.js';
-import type { Command } from '../../src/shared/commands.js';
+import { type IssueEnvelope, type Command } from '../../src/shared/issue-data/issue-writer.js';
+import { ENVELOPE_SCHEMA_VERSION } from '../../src/shared/writer/index.js';
 
 const itemIds = ['a', 'b', 'c', 'd', 'e'];
 const texts = ['Write docs', 'Fix bug', 'Ship it', 'Review', 'Test'];
@@ -56,7 +56,7 @@ export const commandArb: fc.Arbitrary<Command> = fc.oneof(
 );
 
 /** Envelopes with distinct ids and issue times for one issue. */
-export function envelopesArb(maxLength = 30): fc.Arbitrary<CommandEnvelope[]> {
+export function envelopesArb(maxLength = 30): fc.Arbitrary<IssueEnvelope[]> {
   return fc.array(fc.tuple(commandArb, fc.nat(1000)), { maxLength }).map((pairs) =>
     pairs.map(([cmd, at], i) => ({
       ...cmd,

@@ -3,17 +3,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalForgeRuntime } from '../../local-runtime/index.js';
 import { Counters } from '../../local-runtime/index.js';
-import { readStatuses } from '../../src/shared/command-status.js';
-import { listDeadLetters, replayDeadLetters } from '../../src/shared/dead-letters.js';
-import { enqueue } from '../../src/shared/enqueue.js';
+import { envelopeFor, recordActivity, startApp, storedIssue, storedReceipt } from './harness.js';
+import { issueWriter } from '../../src/shared/issue-data/issue-writer.js';
 import {
   backoffSeconds,
   encodeRetryData,
   mustDeadLetter,
   DEAD_LETTER_MARGIN_MS,
   MAX_RETRY_AFTER_SECONDS,
-} from '../../src/consumer/retry-policy.js';
-import { envelopeFor, recordActivity, startApp, storedIssue, storedReceipt } from './harness.js';
+} from '../../src/shared/writer/consumer/retry-policy.js';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -26,7 +24,9 @@ describe('consumer', () => {
     // Separate events with no concurrency key: their consumers race on the same issue.
     await rt.runAsApp(() =>
       Promise.all(
-        Array.from({ length: 6 }, () => enqueue([recordActivity('10001')], { concurrencyKey: false })),
+        Array.from({ length: 6 }, () =>
+          issueWriter.enqueue([recordActivity('10001')], { concurrencyKey: false }),
+        ),
       ),
     );
     await rt.runUntilIdle();
@@ -38,7 +38,7 @@ describe('consumer', () => {
   it('asks for a later retry with backoff and the attempt in retryData while storage fails, then applies', async () => {
     rt = await startApp({ seed: 2, trace: true, faults: { kvs: { serverError: 1 } } });
     const cmd = recordActivity('10001');
-    await rt.runAsApp(() => enqueue([cmd]));
+    await rt.runAsApp(() => issueWriter.enqueue([cmd]));
     await rt.advance(20 * 60 * 1000); // twenty minutes of failing storage
     rt.setFaults({});
     await rt.runUntilIdle();
@@ -54,23 +54,23 @@ describe('consumer', () => {
   it('records a stale-view rejection as final, with its reason', async () => {
     rt = await startApp();
     const add = envelopeFor('10001', { type: 'checklist.add', payload: { itemId: 'a', text: 'A' } });
-    await rt.runAsApp(() => enqueue([add]));
+    await rt.runAsApp(() => issueWriter.enqueue([add]));
     await rt.runUntilIdle();
     const stale = envelopeFor(
       '10001',
       { type: 'checklist.check', payload: { itemId: 'a', checked: true } },
       { expectedVersion: 0 },
     );
-    await rt.runAsApp(() => enqueue([stale]));
+    await rt.runAsApp(() => issueWriter.enqueue([stale]));
     await rt.runUntilIdle();
-    const [status] = await rt.runAsApp(() => readStatuses([stale.commandId]));
+    const [status] = await rt.runAsApp(() => issueWriter.readStatuses([stale.commandId]));
     expect(status).toMatchObject({
       status: 'rejected',
       version: 1,
       reason: expect.stringContaining('stale view'),
     });
     // Sent again, it stays rejected: the receipt is the record of its fate.
-    await rt.runAsApp(() => enqueue([stale]));
+    await rt.runAsApp(() => issueWriter.enqueue([stale]));
     await rt.runUntilIdle();
     expect(storedReceipt(rt, stale.commandId)?.status).toBe('rejected');
     expect(storedIssue(rt, '10001')?.version).toBe(1);
@@ -83,25 +83,25 @@ describe('consumer', () => {
       events: { retentionMs: 3 * HOUR },
     });
     const cmd = recordActivity('10001');
-    await rt.runAsApp(() => enqueue([cmd]));
+    await rt.runAsApp(() => issueWriter.enqueue([cmd]));
     await rt.runUntilIdle();
     expect(rt.metered()['events.dropped']).toBe(0);
     expect(storedReceipt(rt, cmd.commandId)?.status).toBe('dead-lettered');
 
     rt.setFaults({});
-    const page = await rt.runAsApp(() => listDeadLetters('open'));
+    const page = await rt.runAsApp(() => issueWriter.deadLetters.list('open'));
     expect(page.deadLetters).toEqual([
       expect.objectContaining({
         deadLetterId: cmd.commandId,
         reason: expect.stringContaining('storage error'),
       }),
     ]);
-    await rt.runAsApp(() => replayDeadLetters([cmd.commandId]));
+    await rt.runAsApp(() => issueWriter.deadLetters.replay([cmd.commandId]));
     await rt.runUntilIdle();
     expect(storedReceipt(rt, cmd.commandId)?.status).toBe('applied');
-    expect((await rt.runAsApp(() => listDeadLetters('replayed'))).deadLetters).toHaveLength(1);
+    expect((await rt.runAsApp(() => issueWriter.deadLetters.list('replayed'))).deadLetters).toHaveLength(1);
     // The same command arriving again (a late duplicate of the original) changes nothing.
-    await rt.runAsApp(() => enqueue([cmd]));
+    await rt.runAsApp(() => issueWriter.enqueue([cmd]));
     await rt.runUntilIdle();
     expect(storedIssue(rt, '10001')?.state.activity.counts.updated).toBe(1);
   });
@@ -109,15 +109,17 @@ describe('consumer', () => {
   it('reads the statuses of up to 25 commands in one storage request', async () => {
     rt = await startApp();
     const applied = recordActivity('10001');
-    await rt.runAsApp(() => enqueue([applied]));
+    await rt.runAsApp(() => issueWriter.enqueue([applied]));
     await rt.runUntilIdle();
     const ids = [applied.commandId, ...Array.from({ length: 24 }, (_, i) => `cmd-never-sent-${i}`)];
     const before = rt.metered();
-    const statuses = await rt.runAsApp(() => readStatuses(ids));
+    const statuses = await rt.runAsApp(() => issueWriter.readStatuses(ids));
     expect(Counters.diff(before, rt.metered())['kvs.requests']).toBe(1);
     expect(statuses[0]).toMatchObject({ commandId: applied.commandId, status: 'applied', version: 1 });
     expect(statuses.slice(1).every((s) => s.status === 'pending')).toBe(true);
-    await expect(rt.runAsApp(() => readStatuses([...ids, 'one-too-many']))).rejects.toThrow(RangeError);
+    await expect(rt.runAsApp(() => issueWriter.readStatuses([...ids, 'one-too-many']))).rejects.toMatchObject(
+      { name: 'WriterError', code: 'too-many-ids', retryable: false },
+    );
   });
 });
 
@@ -128,15 +130,17 @@ describe('deduplication over the whole redelivery window', () => {
   it('refuses a duplicate arriving 95 hours later, after 600 other commands on the same issue, with no extra read up front', async () => {
     rt = await startApp();
     const first = recordActivity('10001');
-    await rt.runAsApp(() => enqueue([first]));
+    await rt.runAsApp(() => issueWriter.enqueue([first]));
     await rt.runUntilIdle();
     for (let i = 0; i < 5; i++) {
-      await rt.runAsApp(() => enqueue(Array.from({ length: 120 }, () => recordActivity('10001'))));
+      await rt.runAsApp(() =>
+        issueWriter.enqueue(Array.from({ length: 120 }, () => recordActivity('10001'))),
+      );
       await rt.runUntilIdle();
     }
     await rt.advance(95 * HOUR);
     const before = rt.metered();
-    await rt.runAsApp(() => enqueue([first]));
+    await rt.runAsApp(() => issueWriter.enqueue([first]));
     await rt.runUntilIdle();
     const cost = Counters.diff(before, rt.metered());
     expect(storedIssue(rt, '10001')?.state.activity.counts.updated).toBe(601);

@@ -2,9 +2,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalForgeRuntime } from '../../local-runtime/index.js';
 import { Counters } from '../../local-runtime/index.js';
-import { enqueue } from '../../src/shared/enqueue.js';
-import { RECEIPTS_PER_CHUNK } from '../../src/consumer/settle-pass.js';
 import { recordActivity, startApp, storedIssue } from './harness.js';
+import { issueWriter } from '../../src/shared/issue-data/issue-writer.js';
+import { RECEIPTS_PER_CHUNK } from '../../src/shared/writer/consumer/settle-pass.js';
 
 describe('writer cost', () => {
   let rt: LocalForgeRuntime;
@@ -13,7 +13,7 @@ describe('writer cost', () => {
   it('settles one command with 1 read, 1 write and 1 event', async () => {
     rt = await startApp();
     const before = rt.metered();
-    await rt.runAsApp(() => enqueue([recordActivity('10001')]));
+    await rt.runAsApp(() => issueWriter.enqueue([recordActivity('10001')]));
     await rt.runUntilIdle();
     const cost = Counters.diff(before, rt.metered());
     expect(storedIssue(rt, '10001')?.version).toBe(1);
@@ -27,7 +27,7 @@ describe('writer cost', () => {
     async (n) => {
       rt = await startApp();
       const before = rt.metered();
-      await rt.runAsApp(() => enqueue(Array.from({ length: n }, () => recordActivity('10002'))));
+      await rt.runAsApp(() => issueWriter.enqueue(Array.from({ length: n }, () => recordActivity('10002'))));
       await rt.runUntilIdle();
       const cost = Counters.diff(before, rt.metered());
       expect(storedIssue(rt, '10002')?.version).toBe(n);

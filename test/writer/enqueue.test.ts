@@ -4,17 +4,15 @@ import { InternalServerError, PartialSuccessError, RateLimitError, type PushEven
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalForgeRuntime } from '../../local-runtime/index.js';
-import { MAX_ENVELOPE_BYTES, type CommandEnvelope } from '../../src/shared/command-envelope.js';
-import type { CommandEventBody } from '../../src/shared/command-event-body.js';
-import {
-  CommandValidationError,
-  EnqueueError,
-  MAX_EVENTS_PER_PUSH,
-  enqueue,
-  newCommand,
-  packEvents,
-} from '../../src/shared/enqueue.js';
 import { envelopeFor, recordActivity, startApp } from './harness.js';
+import { issueWriter, type IssueEnvelope } from '../../src/shared/issue-data/issue-writer.js';
+import { CommandValidationError, EnqueueError } from '../../src/shared/writer/index.js';
+import { MAX_EVENTS_PER_PUSH, packEvents as packWriterEvents } from '../../src/shared/writer/enqueue.js';
+import type { CommandEventBody } from '../../src/shared/writer/event-body.js';
+
+const { maxEnvelopeBytes: MAX_ENVELOPE_BYTES } = issueWriter.config.limits;
+const packEvents = (commands: IssueEnvelope[], options?: Parameters<typeof packWriterEvents>[2]) =>
+  packWriterEvents(issueWriter.config, commands, options);
 
 /** A stand-in queue that records pushes and fails as scripted, to test the retry rules exactly. */
 function scriptedQueue(failures: Array<(events: PushEvent[]) => Error | undefined>) {
@@ -60,11 +58,15 @@ describe('enqueue validation', () => {
       },
     };
     for (const bad of [...cases, huge]) {
-      const error = await rt.runAsApp(() => enqueue([good, bad as CommandEnvelope])).catch((e: unknown) => e);
+      const error = await rt
+        .runAsApp(() => issueWriter.enqueue([good, bad as IssueEnvelope]))
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(CommandValidationError);
       expect((error as CommandValidationError).problems[0]).toMatchObject({ index: 1 });
     }
-    const oversized = await rt.runAsApp(() => enqueue([huge as CommandEnvelope])).catch((e: unknown) => e);
+    const oversized = await rt
+      .runAsApp(() => issueWriter.enqueue([huge as IssueEnvelope]))
+      .catch((e: unknown) => e);
     expect((oversized as Error).message).toContain(`the limit is ${MAX_ENVELOPE_BYTES}`);
     expect(rt.metered()['events.pushRequests']).toBe(0);
   });
@@ -72,14 +74,14 @@ describe('enqueue validation', () => {
   it('refuses one id used for two different commands', async () => {
     const a = recordActivity('10001');
     const b = { ...recordActivity('10001'), commandId: a.commandId, issuedAt: a.issuedAt + 1 };
-    await expect(enqueue([a, b], { queue: scriptedQueue([]) })).rejects.toThrow('used twice');
+    await expect(issueWriter.enqueue([a, b], { queue: scriptedQueue([]) })).rejects.toThrow('used twice');
   });
 
   it('never pushes anything for arbitrary junk', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.anything(), { minLength: 1, maxLength: 5 }), async (junk) => {
         const queue = scriptedQueue([]);
-        await expect(enqueue(junk as CommandEnvelope[], { queue })).rejects.toBeInstanceOf(
+        await expect(issueWriter.enqueue(junk as IssueEnvelope[], { queue })).rejects.toBeInstanceOf(
           CommandValidationError,
         );
         expect(queue.pushes).toHaveLength(0);
@@ -110,7 +112,7 @@ describe('enqueue packing', () => {
   it('splits pushes at 50 events and keeps each push under 200 KB', async () => {
     const queue = scriptedQueue([]);
     const commands = Array.from({ length: 120 }, (_, i) => recordActivity(String(60000 + i)));
-    const result = await enqueue(commands, { queue });
+    const result = await issueWriter.enqueue(commands, { queue });
     expect(result).toMatchObject({ events: 120, pushes: 3 });
     expect(queue.pushes.map((p) => p.length)).toEqual([MAX_EVENTS_PER_PUSH, MAX_EVENTS_PER_PUSH, 20]);
     for (const push of queue.pushes) expect(Buffer.byteLength(JSON.stringify(push))).toBeLessThan(200 * 1024);
@@ -126,7 +128,7 @@ describe('enqueue retries', () => {
       () => new InternalServerError('boom', 500),
     ]);
     const commands = cmds();
-    await expect(enqueue(commands, { queue })).resolves.toMatchObject({
+    await expect(issueWriter.enqueue(commands, { queue })).resolves.toMatchObject({
       commandIds: commands.map((c) => c.commandId),
     });
     expect(queue.pushes).toHaveLength(3);
@@ -144,14 +146,14 @@ describe('enqueue retries', () => {
       },
     ]);
     const commands = cmds();
-    await enqueue(commands, { queue });
+    await issueWriter.enqueue(commands, { queue });
     expect(queue.pushes.map(idsIn)).toEqual([commands.map((c) => c.commandId), [commands[1]!.commandId]]);
   });
 
   it('gives up after bounded attempts and names every command not enqueued', async () => {
     const queue = scriptedQueue(Array.from({ length: 10 }, () => () => new InternalServerError('down', 500)));
     const commands = cmds();
-    const error = await enqueue(commands, { queue }).catch((e: unknown) => e);
+    const error = await issueWriter.enqueue(commands, { queue }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EnqueueError);
     expect((error as EnqueueError).notEnqueued.sort()).toEqual(commands.map((c) => c.commandId).sort());
     expect((error as EnqueueError).enqueued).toEqual([]);
@@ -162,13 +164,13 @@ describe('enqueue retries', () => {
     const rt = await startApp({ faults: { push: { serverError: 1 } } });
     try {
       const envelope = await rt.runAsApp(async () =>
-        newCommand(
+        issueWriter.command(
           '10001',
           { type: 'activity.record', payload: { kind: 'created', at: 1 } },
           { source: 'jira-webhook' },
         ),
       );
-      const error = await rt.runAsApp(() => enqueue([envelope])).catch((e: unknown) => e);
+      const error = await rt.runAsApp(() => issueWriter.enqueue([envelope])).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(EnqueueError);
       expect((error as EnqueueError).notEnqueued).toEqual([envelope.commandId]);
       expect(rt.metered()['events.pushed']).toBe(0);

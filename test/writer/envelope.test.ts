@@ -1,6 +1,9 @@
 // Envelopes: the current schema, older ones still readable after a redeploy, clear refusals.
 import { describe, expect, it } from 'vitest';
-import { ENVELOPE_SCHEMA_VERSION, parseEnvelope } from '../../src/shared/command-envelope.js';
+import { issueWriter } from '../../src/shared/issue-data/issue-writer.js';
+import { ENVELOPE_SCHEMA_VERSION } from '../../src/shared/writer/index.js';
+
+const parseEnvelope = (raw: unknown) => issueWriter.parseEnvelope(raw);
 
 const v1 = {
   schemaVersion: 1,
@@ -35,6 +38,7 @@ describe('envelopes', () => {
     expect(parseEnvelope({ ...v1, schemaVersion: 99 })).toEqual({
       ok: false,
       reason: expect.stringContaining('newer than this deployment understands'),
+      issues: [],
     });
   });
 

@@ -1,9 +1,13 @@
 // Shared set-up for the writer's tests: the real app on the local runtime, and command builders.
 import path from 'node:path';
 import { createRuntime, type LocalForgeRuntime, type RuntimeOptions } from '../../local-runtime/index.js';
-import { ENVELOPE_SCHEMA_VERSION, type CommandEnvelope } from '../../src/shared/command-envelope.js';
-import type { Command } from '../../src/shared/commands.js';
-import type { IssueRecord, ReceiptRecord } from '../../src/shared/storage-layout.js';
+import {
+  type IssueEnvelope,
+  type IssueRecord,
+  type IssueReceipt,
+  type Command,
+} from '../../src/shared/issue-data/issue-writer.js';
+import { ENVELOPE_SCHEMA_VERSION } from '../../src/shared/writer/index.js';
 
 export const appDir = path.resolve(import.meta.dirname, '../..');
 
@@ -16,8 +20,8 @@ let counter = 0;
 export function envelopeFor(
   issueId: string,
   cmd: Command,
-  extra: Partial<CommandEnvelope> = {},
-): CommandEnvelope {
+  extra: Partial<IssueEnvelope> = {},
+): IssueEnvelope {
   counter += 1;
   return {
     ...cmd,
@@ -27,16 +31,16 @@ export function envelopeFor(
     issuedAt: 1_000 + counter,
     source: 'jira-webhook',
     ...extra,
-  } as CommandEnvelope;
+  } as IssueEnvelope;
 }
 
-export const recordActivity = (issueId: string, extra: Partial<CommandEnvelope> = {}) =>
+export const recordActivity = (issueId: string, extra: Partial<IssueEnvelope> = {}) =>
   envelopeFor(issueId, { type: 'activity.record', payload: { kind: 'updated', at: 1 } }, extra);
 
 export function storedIssue(rt: LocalForgeRuntime, issueId: string): IssueRecord | undefined {
   return rt.storage.getEntity('issue-state', issueId) as IssueRecord | undefined;
 }
 
-export function storedReceipt(rt: LocalForgeRuntime, commandId: string): ReceiptRecord | undefined {
-  return rt.storage.getEntity('command-receipt', commandId) as ReceiptRecord | undefined;
+export function storedReceipt(rt: LocalForgeRuntime, commandId: string): IssueReceipt | undefined {
+  return rt.storage.getEntity('command-receipt', commandId) as IssueReceipt | undefined;
 }

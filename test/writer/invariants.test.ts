@@ -4,10 +4,14 @@ import path from 'node:path';
 import { Queue } from '@forge/events';
 import { describe, expect, it } from 'vitest';
 import { createRuntime, type LocalForgeRuntime, type RuntimeOptions } from '../../local-runtime/index.js';
-import type { CommandEnvelope } from '../../src/shared/command-envelope.js';
-import { enqueue } from '../../src/shared/enqueue.js';
-import type { DeadLetterRecord, IssueRecord, ReceiptRecord } from '../../src/shared/storage-layout.js';
 import { recordActivity } from './harness.js';
+import {
+  issueWriter,
+  type IssueEnvelope,
+  type IssueRecord,
+  type IssueReceipt,
+  type IssueDeadLetter,
+} from '../../src/shared/issue-data/issue-writer.js';
 
 const fixture = path.resolve(import.meta.dirname, '../fixtures/naive-writers-app');
 const SEEDS = Array.from({ length: 12 }, (_, i) => i + 1);
@@ -21,8 +25,8 @@ const busy: RuntimeOptions = {
 interface Outcome {
   counted: number;
   version: number;
-  receipts: ReceiptRecord[];
-  deadLetters: DeadLetterRecord[];
+  receipts: IssueReceipt[];
+  deadLetters: IssueDeadLetter[];
   dropped: number;
   delivered: number;
 }
@@ -32,21 +36,23 @@ async function run(
   queue: string,
   seed: number,
   options: RuntimeOptions = {},
-  commands: CommandEnvelope[] = Array.from({ length: COMMANDS }, () => recordActivity(ISSUE)),
+  commands: IssueEnvelope[] = Array.from({ length: COMMANDS }, () => recordActivity(ISSUE)),
   concurrencyKey = false,
 ): Promise<Outcome> {
   const rt: LocalForgeRuntime = await createRuntime({ appDir: fixture, seed, ...busy, ...options });
   try {
     await rt.runAsApp(() =>
-      Promise.all(commands.map((c) => enqueue([c], { queue: new Queue({ key: queue }), concurrencyKey }))),
+      Promise.all(
+        commands.map((c) => issueWriter.enqueue([c], { queue: new Queue({ key: queue }), concurrencyKey })),
+      ),
     );
     await rt.runUntilIdle();
     const issue = rt.storage.getEntity('issue-state', ISSUE) as IssueRecord | undefined;
     return {
       counted: issue?.state.activity.counts.updated ?? 0,
       version: issue?.version ?? 0,
-      receipts: rt.storage.listEntity('command-receipt').map((i) => i.value as ReceiptRecord),
-      deadLetters: rt.storage.listEntity('dead-letter').map((i) => i.value as DeadLetterRecord),
+      receipts: rt.storage.listEntity('command-receipt').map((i) => i.value as IssueReceipt),
+      deadLetters: rt.storage.listEntity('dead-letter').map((i) => i.value as IssueDeadLetter),
       dropped: rt.metered()['events.dropped'],
       delivered: rt.metered()['events.delivered'],
     };
@@ -131,8 +137,10 @@ describe('invariant 4: the version check is mandatory; the concurrency key is on
     try {
       await rt.runAsApp(async () => {
         await Promise.all([
-          ...ui.map((c) => enqueue([c], { queue: new Queue({ key: queue }) })),
-          ...report.map((c) => enqueue([c], { queue: new Queue({ key: queue }), packing: 'fan-out' })),
+          ...ui.map((c) => issueWriter.enqueue([c], { queue: new Queue({ key: queue }) })),
+          ...report.map((c) =>
+            issueWriter.enqueue([c], { queue: new Queue({ key: queue }), packing: 'fan-out' }),
+          ),
         ]);
       });
       await rt.runUntilIdle();
@@ -172,7 +180,7 @@ describe('invariant 5: a malformed event is recorded once, never crash-looped', 
         counted: 0,
         version: 0,
         receipts: [],
-        deadLetters: rt.storage.listEntity('dead-letter').map((i) => i.value as DeadLetterRecord),
+        deadLetters: rt.storage.listEntity('dead-letter').map((i) => i.value as IssueDeadLetter),
         dropped: rt.metered()['events.dropped'],
         delivered: rt.metered()['events.delivered'],
       };

@@ -1,16 +1,21 @@
 // The reducer: commands commute where the domain allows, and refusals are explicit.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CommandEnvelope } from '../../src/shared/command-envelope.js';
-import { checklistView, emptyIssueState, type IssueState } from '../../src/shared/issue-state.js';
-import { applyCommand } from '../../src/shared/reducer.js';
 import { envelopesArb } from './arbitraries.js';
+import {
+  issueWriter,
+  type IssueEnvelope,
+  checklistView,
+  type IssueState,
+} from '../../src/shared/issue-data/issue-writer.js';
 
-function fold(commands: CommandEnvelope[]): { state: IssueState; version: number } {
+import { emptyIssueState } from '../../src/shared/issue-data/issue-state.js';
+
+function fold(commands: IssueEnvelope[]): { state: IssueState; version: number } {
   let state = emptyIssueState();
   let version = 0;
   for (const cmd of commands) {
-    const result = applyCommand(state, cmd, version);
+    const result = issueWriter.apply(state, cmd, version);
     if (result.ok) {
       state = result.state;
       version += 1;
@@ -30,7 +35,7 @@ function visible(state: IssueState) {
 }
 
 /** At most one add per item id: two different adds of one id are a real conflict, not an ordering. */
-function oneAddPerItem(commands: CommandEnvelope[]): CommandEnvelope[] {
+function oneAddPerItem(commands: IssueEnvelope[]): IssueEnvelope[] {
   const added = new Set<string>();
   return commands.filter((c) => {
     if (c.type !== 'checklist.add') return true;
@@ -85,21 +90,21 @@ describe('reducer', () => {
       type: 'checklist.check' as const,
       payload: { itemId: 'a', checked: true },
     };
-    const first = applyCommand(emptyIssueState(), add, 0);
+    const first = issueWriter.apply(emptyIssueState(), add, 0);
     expect(first.ok).toBe(true);
-    const second = applyCommand(first.ok ? first.state : emptyIssueState(), stale, 1);
+    const second = issueWriter.apply(first.ok ? first.state : emptyIssueState(), stale, 1);
     expect(second).toEqual({
       ok: false,
       reason: expect.stringContaining('stale view: the issue is at version 1'),
     });
     expect(
-      applyCommand(first.ok ? first.state : emptyIssueState(), { ...stale, expectedVersion: 1 }, 1).ok,
+      issueWriter.apply(first.ok ? first.state : emptyIssueState(), { ...stale, expectedVersion: 1 }, 1).ok,
     ).toBe(true);
   });
 
   it('keeps a removed item removed when an edit or a re-add arrives late', () => {
     const base = { schemaVersion: 2 as const, issueId: '10001', source: 'ui' as const };
-    const cmds: CommandEnvelope[] = [
+    const cmds: IssueEnvelope[] = [
       { ...base, commandId: 'c1-remove', issuedAt: 3, type: 'checklist.remove', payload: { itemId: 'a' } },
       {
         ...base,
@@ -133,7 +138,7 @@ describe('reducer', () => {
       status: 'succeeded' as const,
       at: 5,
     };
-    const cmds: CommandEnvelope[] = [
+    const cmds: IssueEnvelope[] = [
       { ...base, commandId: 'cmd-ext-1', type: 'activity.external', payload },
       { ...base, commandId: 'cmd-ext-2', type: 'activity.external', payload },
     ];

@@ -1,13 +1,15 @@
 // How each approach applies commands, as app code running inside a Forge invocation. Every
 // approach goes through the same reducer to the same `issue-state` entity, so their effects compare.
 import { Filter, FilterConditions, kvs } from '@forge/kvs';
-import type { CommandEnvelope } from '../../../src/shared/command-envelope';
-import { enqueue } from '../../../src/shared/enqueue';
-import { loadIssue } from '../../../src/shared/issue-store';
-import { applyCommand } from '../../../src/shared/reducer';
-import { isCommitConflict } from '../../../src/shared/storage-errors';
-import { ENTITY, type IssueRecord } from '../../../src/shared/storage-layout';
-import { versionCondition } from '../../../src/consumer/commit';
+import {
+  issueWriter,
+  type IssueEnvelope as CommandEnvelope,
+  type IssueRecord,
+} from '../../../src/shared/issue-data/issue-writer';
+import { isCommitConflict, versionCondition } from '../../../src/shared/writer';
+
+const STATE_ENTITY = issueWriter.entities.state;
+const loadIssue = (issueId: string) => issueWriter.load(issueId);
 
 export const APPROACHES = [
   'naive',
@@ -66,11 +68,11 @@ export async function submit(approach: ApproachName, commands: CommandEnvelope[]
     case 'writer':
     case 'writer-no-key':
       // One command per event: each enqueued on its own, as a webhook handler naturally would.
-      for (const cmd of commands) await enqueue([cmd], { concurrencyKey: approach === 'writer' });
+      for (const cmd of commands) await issueWriter.enqueue(cmd, { concurrencyKey: approach === 'writer' });
       return result;
     case 'writer-batched':
     case 'writer-batched-no-key':
-      await enqueue(commands, { concurrencyKey: approach === 'writer-batched' });
+      await issueWriter.enqueue(commands, { concurrencyKey: approach === 'writer-batched' });
       return result;
     default:
       for (const cmd of commands) {
@@ -91,7 +93,7 @@ export function applyOne(approach: ApproachName, cmd: CommandEnvelope): Promise<
 }
 
 function nextRecord(loaded: IssueRecord, cmd: CommandEnvelope): IssueRecord | undefined {
-  const result = applyCommand(loaded.state, cmd, loaded.version);
+  const result = issueWriter.apply(loaded.state, cmd, loaded.version);
   if (!result.ok) return undefined;
   return { ...loaded, version: loaded.version + 1, updatedAt: Date.now(), state: result.state };
 }
@@ -99,7 +101,7 @@ function nextRecord(loaded: IssueRecord, cmd: CommandEnvelope): IssueRecord | un
 /** get, modify, set: last write wins. */
 async function applyNaive(cmd: CommandEnvelope): Promise<number> {
   const next = nextRecord(await loadIssue(cmd.issueId), cmd);
-  if (next) await kvs.entity<IssueRecord>(ENTITY.issueState).set(cmd.issueId, next);
+  if (next) await kvs.entity<IssueRecord>(STATE_ENTITY).set(cmd.issueId, next);
   return Date.now();
 }
 
@@ -113,7 +115,7 @@ async function applyCas(cmd: CommandEnvelope): Promise<number | undefined> {
       await kvs
         .transact()
         .set(cmd.issueId, next, {
-          entityName: ENTITY.issueState,
+          entityName: STATE_ENTITY,
           conditions: versionCondition(loaded.version),
         })
         .execute();
@@ -139,7 +141,7 @@ async function applyLeased(cmd: CommandEnvelope): Promise<number | undefined> {
     await sleep(CALLER_TUNING.leasePollMs * (0.5 + Math.random()));
   }
   const next = nextRecord(await loadIssue(cmd.issueId), cmd);
-  if (next) await kvs.entity<IssueRecord>(ENTITY.issueState).set(cmd.issueId, next);
+  if (next) await kvs.entity<IssueRecord>(STATE_ENTITY).set(cmd.issueId, next);
   const at = Date.now();
   await release(cmd.issueId, holder);
   return at;

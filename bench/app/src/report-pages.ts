@@ -3,9 +3,7 @@
 // run in parallel), the same metric, the same progress shard and completion query per page, but
 // each issue's `report.metrics` command applied the approach's way.
 import { Queue } from '@forge/events';
-import type { CommandEnvelope } from '../../../src/shared/command-envelope';
-import { ENVELOPE_SCHEMA_VERSION } from '../../../src/shared/command-envelope';
-import { enqueue } from '../../../src/shared/enqueue';
+import { issueWriter, type IssueEnvelope } from '../../../src/shared/issue-data/issue-writer';
 import { DEFAULT_JQL } from '../../../src/producers/reports/report-jobs';
 import { fetchIssues, fullChangelog, listIssueIds } from '../../../src/producers/reports/jira-pages';
 import { reportCommandId } from '../../../src/producers/reports/page-metrics';
@@ -36,26 +34,32 @@ const push = (bodies: BenchPageBody[]) =>
 export async function handler(event: { body: BenchPageBody }): Promise<void> {
   const body = event.body;
   if (body.type === 'scan') return scan(body);
-  const commands: CommandEnvelope[] = [];
+  const commands: IssueEnvelope[] = [];
   for (const issue of await fetchIssues(body.issueIds)) {
     const histories = issue.complete ? issue.histories : await fullChangelog(issue.id);
     const metrics = timeInStatus(
       { createdAt: issue.createdAt, currentStatus: issue.status ?? 'Unknown', histories },
       body.startedAt,
     );
-    commands.push({
-      schemaVersion: ENVELOPE_SCHEMA_VERSION,
-      commandId: reportCommandId(body.jobId, issue.id),
-      issueId: issue.id,
-      issuedAt: Date.now(),
-      source: 'report-job',
-      type: 'report.metrics',
-      payload: { reportKind: 'time-in-status', runId: body.jobId, computedAt: body.startedAt, ...metrics },
-    });
+    commands.push(
+      issueWriter.command(
+        issue.id,
+        {
+          type: 'report.metrics',
+          payload: {
+            reportKind: 'time-in-status',
+            runId: body.jobId,
+            computedAt: body.startedAt,
+            ...metrics,
+          },
+        },
+        { source: 'report-job', commandId: reportCommandId(body.jobId, issue.id) },
+      ),
+    );
   }
   if (body.approach === 'writer' || body.approach === 'writer-no-key') {
     // One command per event: per-issue packing puts each issue's command in its own event.
-    await enqueue(commands, { concurrencyKey: body.approach === 'writer' });
+    await issueWriter.enqueue(commands, { concurrencyKey: body.approach === 'writer' });
   } else {
     for (const cmd of commands) await applyOne(body.approach, cmd);
   }

@@ -1,2 +1,4 @@
-// The real consumer, on the same queue name as in the app.
-export { handler } from '../../../src/consumer/index';
+// The app's writer, through the same core, on the same queue name and entities as in the app.
+import { issueWriter } from '../../../src/shared/issue-data/issue-writer';
+
+export const handler = issueWriter.handler;

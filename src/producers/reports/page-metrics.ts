@@ -2,8 +2,8 @@
 // the metric is computed here, and only its result travels through the writer. Command ids are
 // `report:${jobId}:${issueId}`, so a page done twice enqueues the same commands and the writer's
 // receipts apply each once.
-import { describeIssues, envelope, type CommandEnvelope } from '../../shared/command-envelope';
-import { enqueue, newCommand } from '../../shared/enqueue';
+import { issueWriter, type IssueEnvelope } from '../../shared/issue-data/issue-writer';
+import { describeIssues } from '../../shared/writer';
 import { fullChangelog, JiraRequestError, type ReportIssue } from './jira-pages';
 import type { ReportJobRecord } from './report-store';
 import { timeInStatus } from './time-in-status';
@@ -21,7 +21,7 @@ export async function reportOnPage(
   job: ReportJobRecord,
   issues: readonly ReportIssue[],
 ): Promise<PageOutcome> {
-  const commands: CommandEnvelope[] = [];
+  const commands: IssueEnvelope[] = [];
   let failed = 0;
   for (const issue of issues) {
     const command = await commandFor(job, issue);
@@ -29,11 +29,11 @@ export async function reportOnPage(
     else failed += 1;
   }
   // One fan-out push for the page: the consumer commits issue by issue, each version-checked.
-  if (commands.length > 0) await enqueue(commands, { packing: 'fan-out' });
+  if (commands.length > 0) await issueWriter.enqueue(commands, { packing: 'fan-out' });
   return { done: commands.length, failed };
 }
 
-async function commandFor(job: ReportJobRecord, issue: ReportIssue): Promise<CommandEnvelope | undefined> {
+async function commandFor(job: ReportJobRecord, issue: ReportIssue): Promise<IssueEnvelope | undefined> {
   if (Number.isNaN(issue.createdAt) || issue.status === undefined) {
     console.warn(`Report ${job.jobId}: ${issue.key} has no readable creation time or status`);
     return undefined;
@@ -56,7 +56,7 @@ async function commandFor(job: ReportJobRecord, issue: ReportIssue): Promise<Com
     { createdAt: issue.createdAt, currentStatus: issue.status, histories },
     job.startedAt,
   );
-  const command = newCommand(
+  const command = issueWriter.command(
     issue.id,
     {
       type: 'report.metrics',
@@ -65,9 +65,9 @@ async function commandFor(job: ReportJobRecord, issue: ReportIssue): Promise<Com
     { source: 'report-job', commandId: reportCommandId(job.jobId, issue.id) },
   );
   // Checked one by one so that one odd issue (a 200-character status name) fails alone.
-  const checked = envelope.safeParse(command);
-  if (!checked.success) {
-    console.warn(`Report ${job.jobId}: ${issue.key}: ${describeIssues(checked.error)}`);
+  const checked = issueWriter.parseEnvelope(command);
+  if (!checked.ok) {
+    console.warn(`Report ${job.jobId}: ${issue.key}: ${describeIssues(checked.issues)}`);
     return undefined;
   }
   return command;

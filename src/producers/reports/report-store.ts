@@ -2,8 +2,8 @@
 // report kind. Each page writes only its own shard, so progress never funnels every worker into
 // one hot record; the job's view sums the shards.
 import { Filter, FilterConditions, kvs, Sort } from '@forge/kvs';
-import { isCommitConflict, writeUnlessConflict } from '../../shared/storage-errors';
-import type { ReportJobView, ReportKind } from './report-jobs';
+import { isCommitConflict, writeUnlessConflict } from '../../shared/writer';
+import type { ReportJobView, ReportKind } from '../../shared/report-job-view';
 
 export const REPORT_ENTITY = {
   job: 'report-job',

@@ -1,5 +1,5 @@
-// How Forge storage reports a failed transaction condition is not documented (see
-// FORGE-PLATFORM.md, UNCONFIRMED). This is the one place that decides what counts as a conflict.
+// How Forge storage reports a failed transaction condition is not documented (docs/platform.md,
+// "unconfirmed"). This is the one place that decides what counts as a conflict.
 import { ForgeKvsAPIError } from '@forge/kvs';
 
 export function isCommitConflict(error: unknown): boolean {
@@ -20,4 +20,10 @@ export async function writeUnlessConflict(write: () => Promise<unknown>): Promis
     if (isCommitConflict(error)) return false;
     throw error;
   }
+}
+
+/** A storage error as one short line: code and status, or the message. */
+export function describeStorageError(error: unknown): string {
+  if (error instanceof ForgeKvsAPIError) return `${error.code} (${error.responseDetails.status ?? '?'})`;
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,8 +1,18 @@
-// The body of one queue event: commands for one issue, or for several (fan-out work). Anything
-// that does not read as an envelope is set aside as malformed, never retried.
+// The body of one queue event, shared by `enqueue`, which builds it, and the consumer, which reads
+// it: commands for one partition, or for several (fan-out work). Anything that does not read as an
+// envelope is set aside as malformed, never retried.
 import { z } from 'zod';
-import { parseEnvelope, type CommandEnvelope } from '../shared/command-envelope';
-import { COMMAND_EVENT_VERSION } from '../shared/command-event-body';
+import type { WriterLayout } from './definition';
+import type { AnyEnvelope } from './envelope';
+
+export const COMMAND_EVENT_VERSION = 1;
+
+export interface CommandEventBody {
+  v: typeof COMMAND_EVENT_VERSION;
+  commands: AnyEnvelope[];
+  /** Set when dead letters are replayed: only then may a dead-lettered command be applied. */
+  replay?: true;
+}
 
 const body = z.object({
   v: z.literal(COMMAND_EVENT_VERSION),
@@ -18,12 +28,12 @@ export interface Malformed {
 }
 
 export interface ParsedEvent {
-  commands: CommandEnvelope[];
+  commands: AnyEnvelope[];
   malformed: Malformed[];
   replay: boolean;
 }
 
-export function parseCommandEvent(raw: unknown): ParsedEvent {
+export function parseCommandEvent(config: WriterLayout, raw: unknown): ParsedEvent {
   const parsed = body.safeParse(raw);
   if (!parsed.success) {
     return {
@@ -34,10 +44,10 @@ export function parseCommandEvent(raw: unknown): ParsedEvent {
       ],
     };
   }
-  const commands: CommandEnvelope[] = [];
+  const commands: AnyEnvelope[] = [];
   const malformed: Malformed[] = [];
   parsed.data.commands.forEach((item, index) => {
-    const result = parseEnvelope(item);
+    const result = config.envelope.parse(item);
     if (result.ok) commands.push(result.envelope);
     else malformed.push({ index, reason: `invalid command: ${result.reason}`, raw: item });
   });

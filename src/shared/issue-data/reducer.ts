@@ -1,6 +1,8 @@
-// The pure heart of the writer: applies one command to an issue's state. No I/O, no clock, no
-// randomness, so the consumer, the simulation's model and the tests all agree on what a command does.
-import type { CommandEnvelope } from './command-envelope';
+// The pure heart of this app's writer: applies one command to an issue's state. No I/O, no clock,
+// no randomness, so the consumer, the simulation's model and the tests all agree on what a command
+// does.
+import type { ApplyContext, ApplyResult } from '../writer';
+import type { Command } from './commands';
 import {
   deletedIssueState,
   MAX_CHECKLIST_ITEMS,
@@ -14,24 +16,21 @@ import {
 
 export const ISSUE_DELETED = 'issue was deleted';
 
-export type ApplyResult = { ok: true; state: IssueState } | { ok: false; reason: string };
-
 /**
- * Applies `cmd` to `state`, whose version (the number of commands applied so far) is `version`.
- * Returns the new state, or a reason the command is refused for good.
+ * Applies `cmd` to `state`. Returns the new state, or a reason the command is refused for good.
+ * Fields are stamped with the command's time and id, so concurrent edits resolve the same way in
+ * any arrival order.
  */
-export function applyCommand(state: IssueState, cmd: CommandEnvelope, version: number): ApplyResult {
+export function applyIssueCommand(
+  state: IssueState,
+  cmd: Command,
+  context: ApplyContext,
+): ApplyResult<IssueState> {
   // First, so the reason names the real cause. Refusing is safe whatever the arrival order: a
   // command applied before the delete is wiped by it, one arriving after is refused, and both
   // orders leave the same state (the tombstone).
   if (state.deletedAt !== undefined) return refuse(ISSUE_DELETED);
-  if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== version) {
-    return {
-      ok: false,
-      reason: `stale view: the issue is at version ${version}, the change was made from version ${cmd.expectedVersion}`,
-    };
-  }
-  const stamp: Stamp = { at: cmd.issuedAt, id: cmd.commandId };
+  const stamp: Stamp = { at: context.issuedAt, id: context.commandId };
   switch (cmd.type) {
     case 'checklist.add': {
       const entry = state.checklist[cmd.payload.itemId];
@@ -72,7 +71,11 @@ export function applyCommand(state: IssueState, cmd: CommandEnvelope, version: n
     }
     case 'activity.transition': {
       const { from, to, at } = cmd.payload;
-      const lastTransition = lww(state.activity.lastTransition, { from, to, at }, { at, id: cmd.commandId });
+      const lastTransition = lww(
+        state.activity.lastTransition,
+        { from, to, at },
+        { at, id: context.commandId },
+      );
       return ok({ ...state, activity: { ...state.activity, lastTransition } });
     }
     case 'activity.external': {
@@ -90,7 +93,7 @@ export function applyCommand(state: IssueState, cmd: CommandEnvelope, version: n
       return ok(deletedIssueState(cmd.payload.at));
     case 'report.metrics': {
       const { reportKind, ...result } = cmd.payload;
-      const reportStamp = { at: result.computedAt, id: cmd.commandId };
+      const reportStamp = { at: result.computedAt, id: context.commandId };
       return ok({
         ...state,
         reports: { ...state.reports, [reportKind]: lww(state.reports[reportKind], result, reportStamp) },
@@ -99,11 +102,11 @@ export function applyCommand(state: IssueState, cmd: CommandEnvelope, version: n
   }
 }
 
-function ok(state: IssueState): ApplyResult {
+function ok(state: IssueState): ApplyResult<IssueState> {
   return { ok: true, state };
 }
 
-function refuse(reason: string): ApplyResult {
+function refuse(reason: string): ApplyResult<IssueState> {
   return { ok: false, reason };
 }
 
@@ -115,7 +118,7 @@ function withEntry(
   state: IssueState,
   itemId: string,
   change: (entry: ChecklistEntry) => ChecklistEntry,
-): ApplyResult {
+): ApplyResult<IssueState> {
   const entry = state.checklist[itemId] ?? { added: false, removed: false };
   return ok({ ...state, checklist: { ...state.checklist, [itemId]: change(entry) } });
 }
@@ -125,7 +128,7 @@ function editEntry(
   state: IssueState,
   itemId: string,
   change: (entry: ChecklistEntry) => ChecklistEntry,
-): ApplyResult {
+): ApplyResult<IssueState> {
   if (state.checklist[itemId]?.removed) return refuse(`checklist item '${itemId}' was removed`);
   return withEntry(state, itemId, change);
 }

@@ -1,10 +1,13 @@
-// Settles a batch of commands: load every issue in one read, apply in one pass, commit in as few
-// conditional transactions as the limits allow. A conflict is resolved right here (reload with
+// Settles a batch of commands: load every partition in one read, apply in one pass, commit in as
+// few conditional transactions as the limits allow. A conflict is resolved right here (reload with
 // the receipts of the commands involved, drop what is already settled, re-apply) a few times,
 // with jitter, before the caller asks the queue for a later retry.
-import type { CommandEnvelope } from '../shared/command-envelope';
-import { loadIssuesAndReceipts } from '../shared/issue-store';
-import { isCommitConflict } from '../shared/storage-errors';
+import { BACKOFF, backoffMs, sleep as realSleep } from '../backoff';
+import type { WriterConfig, WriterLayout } from '../definition';
+import type { AnyEnvelope } from '../envelope';
+import { loadStatesAndReceipts } from '../state-store';
+import { isCommitConflict } from '../storage-errors';
+import { partitionOf } from '../storage-layout';
 import { executeTransaction, packTransactions } from './commit';
 import { settlePass } from './settle-pass';
 
@@ -14,7 +17,7 @@ export interface SettleResult {
   /** Ids of commands that now have a receipt (settled here or found settled). */
   settled: Set<string>;
   /** Commands still without a receipt. */
-  unsettled: CommandEnvelope[];
+  unsettled: AnyEnvelope[];
   conflicts: number;
   /** A storage failure that stopped the work (not a conflict). */
   error?: unknown;
@@ -29,49 +32,53 @@ export interface SettleOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export async function settleCommands(
-  commands: CommandEnvelope[],
+export async function settleCommands<S>(
+  config: WriterConfig<S>,
+  commands: readonly AnyEnvelope[],
   options: SettleOptions = {},
 ): Promise<SettleResult> {
   const settled = new Set<string>(options.alreadySettled);
   const attempts = options.inlineAttempts ?? INLINE_ATTEMPTS;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? realSleep;
   let pending = uniqueById(commands).filter((c) => !settled.has(c.commandId));
   let lookUpReceipts = false;
   let conflicts = 0;
   try {
     for (let attempt = 0; attempt < attempts && pending.length > 0; attempt++) {
-      if (attempt > 0) await sleep(jitterMs(attempt));
-      const byIssue = groupByIssue(pending);
-      const { issues, receipts } = await loadIssuesAndReceipts(
-        [...byIssue.keys()],
+      if (attempt > 0) await sleep(backoffMs(BACKOFF.conflict, attempt - 1));
+      const byPartition = groupByPartition(config, pending);
+      const { states, receipts } = await loadStatesAndReceipts(
+        config,
+        [...byPartition.keys()],
         lookUpReceipts ? pending.map((c) => c.commandId) : [],
       );
       for (const receipt of receipts.values()) {
         if (!(options.replay && receipt.status === 'dead-lettered')) settled.add(receipt.commandId);
       }
       const now = Date.now();
-      const chunks = [...byIssue].map(([issueId, cmds]) =>
+      const chunks = [...byPartition].map(([id, cmds]) =>
         settlePass(
-          issues.get(issueId)!,
+          config,
+          id,
+          states.get(id)!,
           cmds.filter((c) => !settled.has(c.commandId)),
           now,
         ),
       );
       const conflicted = new Set<string>();
       for (const transaction of packTransactions(chunks)) {
-        // A later chunk of an issue whose earlier chunk failed cannot succeed: save the write.
-        if (transaction.some((chunk) => conflicted.has(chunk.issueId))) {
-          transaction.forEach((chunk) => conflicted.add(chunk.issueId));
+        // A later chunk of a partition whose earlier chunk failed cannot succeed: save the write.
+        if (transaction.some((chunk) => conflicted.has(chunk.partitionId))) {
+          transaction.forEach((chunk) => conflicted.add(chunk.partitionId));
           continue;
         }
         try {
-          await executeTransaction(transaction, options.replay ?? false);
+          await executeTransaction(config, transaction, options.replay ?? false);
           for (const chunk of transaction) for (const r of chunk.receipts) settled.add(r.commandId);
         } catch (error) {
           if (!isCommitConflict(error)) throw error;
           conflicts += 1;
-          transaction.forEach((chunk) => conflicted.add(chunk.issueId));
+          transaction.forEach((chunk) => conflicted.add(chunk.partitionId));
         }
       }
       pending = pending.filter((c) => !settled.has(c.commandId));
@@ -83,19 +90,20 @@ export async function settleCommands(
   }
 }
 
-function uniqueById(commands: CommandEnvelope[]): CommandEnvelope[] {
-  const seen = new Map<string, CommandEnvelope>();
+function uniqueById(commands: readonly AnyEnvelope[]): AnyEnvelope[] {
+  const seen = new Map<string, AnyEnvelope>();
   for (const c of commands) if (!seen.has(c.commandId)) seen.set(c.commandId, c);
   return [...seen.values()];
 }
 
-function groupByIssue(commands: CommandEnvelope[]): Map<string, CommandEnvelope[]> {
-  const groups = new Map<string, CommandEnvelope[]>();
-  for (const c of commands) groups.set(c.issueId, [...(groups.get(c.issueId) ?? []), c]);
+function groupByPartition(
+  config: WriterLayout,
+  commands: readonly AnyEnvelope[],
+): Map<string, AnyEnvelope[]> {
+  const groups = new Map<string, AnyEnvelope[]>();
+  for (const c of commands) {
+    const id = partitionOf(config, c);
+    groups.set(id, [...(groups.get(id) ?? []), c]);
+  }
   return groups;
-}
-
-/** 10-50 ms, doubling per attempt, with full jitter so competing writers spread out. */
-function jitterMs(attempt: number): number {
-  return Math.random() * 50 * 2 ** (attempt - 1) + 10;
 }

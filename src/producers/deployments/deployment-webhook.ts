@@ -2,10 +2,10 @@
 // enqueues (one secret read, one nonce write, at most one Jira look-up, one push) and answers 202:
 // the consumer does the work. Bad input always gets a 4xx; our own failures a 503, never a 500.
 import { z } from 'zod';
-import { describeIssues } from '../shared/command-envelope';
-import { enqueue, newCommand } from '../shared/enqueue';
+import { issueWriter } from '../../shared/issue-data/issue-writer';
+import { describeIssues } from '../../shared/writer';
 import { deploymentBody, deploymentCommand } from './deployment-event';
-import { issueIdForKey } from './jira-issue-lookup';
+import { issueIdForKey } from '../jira-issue-lookup';
 import { errorResponse, jsonResponse, type WebTriggerResponse } from './web-response';
 import { claimNonce, releaseNonce } from './webhook-nonce';
 import { readWebhookSecret } from './webhook-secret';
@@ -67,7 +67,7 @@ async function handle(
     return refuse(400, 'invalid-json', 'the body is not valid JSON');
   }
   const parsed = deploymentBody.safeParse(json);
-  if (!parsed.success) return refuse(400, 'invalid-body', describeIssues(parsed.error));
+  if (!parsed.success) return refuse(400, 'invalid-body', describeIssues(parsed.error.issues));
   const event = parsed.data;
 
   // Claimed before any look-up or push, so a replay causes no work at all.
@@ -79,9 +79,9 @@ async function handle(
   const issueId = event.issueId ?? (await issueIdForKey(event.issueKey!));
   if (issueId === undefined) return refuse(404, 'unknown-issue', `no issue ${event.issueKey} in Jira`);
   const { commandId, command } = deploymentCommand(event, issueId);
-  const { commandIds } = await enqueue([
-    newCommand(issueId, command, { source: 'external-webhook', commandId }),
-  ]);
+  const { commandIds } = await issueWriter.enqueue(
+    issueWriter.command(issueId, command, { source: 'external-webhook', commandId }),
+  );
   return jsonResponse(202, { commandIds });
 }
 

@@ -2,10 +2,10 @@
 // an InvocationError keeps the event, costs no push, and carries `retryData`), or, before Forge's
 // retention window would drop the event, it dead-letters what is left.
 import { z } from 'zod';
+import { BACKOFF, backoffSeconds as backoff } from '../backoff';
 
 /** Forge clamps `retryAfter` to 1..900 seconds. */
 export const MAX_RETRY_AFTER_SECONDS = 900;
-const BASE_RETRY_SECONDS = 2;
 /** Forge keeps an event for 24 h; without a retry context we assume the whole window. */
 export const RETENTION_MS = 24 * 60 * 60 * 1000;
 /** Dead-letter with this much of the window left, so writing the dead letter itself can be retried. */
@@ -38,10 +38,9 @@ export function readRetryState(context: RetryContext | undefined): RetryState {
   return { ...data, remainingMs: context?.retentionWindow?.remainingTimeMs ?? RETENTION_MS };
 }
 
-/** Exponential backoff with full jitter: uniform in [1, min(900, 2 * 2^attempt)] seconds. */
+/** Seconds before redelivery `attempt` (1 = the first): full jitter, 1 s up to 2 * 2^attempt s, at most 900 s. */
 export function backoffSeconds(attempt: number, random: () => number = Math.random): number {
-  const cap = Math.min(MAX_RETRY_AFTER_SECONDS, BASE_RETRY_SECONDS * 2 ** attempt);
-  return Math.max(1, Math.ceil(random() * cap));
+  return Math.min(MAX_RETRY_AFTER_SECONDS, backoff(BACKOFF.redelivery, attempt, random));
 }
 
 export function mustDeadLetter(attempt: number, remainingMs: number, retryAfterSeconds: number): boolean {

@@ -1,7 +1,9 @@
 // What became of commands, read from their receipts: one storage request for up to 25 ids.
 import { kvs } from '@forge/kvs';
-import { BATCH_LIMIT } from './issue-store';
-import { ENTITY, type CommandStatus, type ReceiptRecord } from './storage-layout';
+import type { WriterLayout } from './definition';
+import { WriterError } from './errors';
+import { BATCH_LIMIT } from './state-store';
+import { partitionOf, type CommandStatus, type ReceiptRecord } from './storage-layout';
 
 export const MAX_STATUS_IDS = BATCH_LIMIT;
 
@@ -16,27 +18,34 @@ export interface CommandOutcome {
 
 export interface ReadStatusesOptions {
   /**
-   * Only receipts of this issue are reported; another issue's command reads as `pending`, exactly
-   * like an id never enqueued, so a caller learns nothing about issues it was not asked about.
+   * Only receipts of this partition are reported; another partition's command reads as `pending`,
+   * exactly like an id never enqueued, so a caller learns nothing about partitions it did not name.
    */
-  issueId?: string;
+  partitionId?: string;
 }
 
 export async function readStatuses(
+  config: WriterLayout,
   commandIds: readonly string[],
   options: ReadStatusesOptions = {},
 ): Promise<CommandOutcome[]> {
   const ids = [...new Set(commandIds)];
   if (ids.length === 0) return [];
   if (ids.length > MAX_STATUS_IDS)
-    throw new RangeError(`ask for at most ${MAX_STATUS_IDS} command ids at once`);
-  const result = await kvs.batchGet<ReceiptRecord>(ids.map((key) => ({ key, entityName: ENTITY.receipt })));
+    throw new WriterError('too-many-ids', `ask for at most ${MAX_STATUS_IDS} command ids at once`);
+  const result = await kvs.batchGet<ReceiptRecord>(
+    ids.map((key) => ({ key, entityName: config.entities.receipt })),
+  );
   const failed = result.failedKeys.filter((f) => f.error.code !== 'KEY_NOT_FOUND');
-  if (failed.length > 0) throw new Error(`reading receipts failed: ${failed[0]!.error.message}`);
+  if (failed.length > 0)
+    throw new WriterError('storage-unavailable', `reading receipts failed: ${failed[0]!.error.message}`);
   const found = new Map(result.successfulKeys.map((item) => [item.key, item.value]));
   return ids.map((commandId) => {
     const receipt = found.get(commandId);
-    if (!receipt || (options.issueId !== undefined && receipt.issueId !== options.issueId))
+    if (
+      !receipt ||
+      (options.partitionId !== undefined && partitionOf(config, receipt) !== options.partitionId)
+    )
       return { commandId, status: 'pending' };
     return {
       commandId,

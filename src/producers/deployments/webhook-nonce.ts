@@ -1,7 +1,7 @@
 // Nonce deduplication for signed web trigger calls: the first request with a nonce claims it with
 // one atomic write; any later one within the window finds it taken and is a replay.
 import { kvs } from '@forge/kvs';
-import { writeUnlessConflict } from '../shared/storage-errors';
+import { writeUnlessConflict } from '../../shared/writer';
 import { REPLAY_WINDOW_SECONDS } from './webhook-signature';
 
 /**

@@ -1,8 +1,7 @@
 // The body of a CI/CD deployment call to the web trigger, and the command it becomes.
 import { z } from 'zod';
-import { issueId } from '../shared/command-envelope';
-import type { Command } from '../shared/commands';
-import { deterministicId } from './deterministic-id';
+import { issueId, type Command } from '../../shared/issue-data/issue-writer';
+import { deterministicId } from '../deterministic-id';
 
 export const deploymentBody = z
   .object({

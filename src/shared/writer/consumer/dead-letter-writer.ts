@@ -1,24 +1,19 @@
 // Writes dead letters. A command's dead letter and its `dead-lettered` receipt go in one
 // transaction, conditioned like any receipt, so a command settled meanwhile is never dead-lettered.
 import { kvs } from '@forge/kvs';
-import type { CommandEnvelope } from '../shared/command-envelope';
-import { loadIssuesAndReceipts } from '../shared/issue-store';
-import { isCommitConflict } from '../shared/storage-errors';
-import {
-  deadLetterKey,
-  ENTITY,
-  RECEIPT_TTL,
-  type DeadLetterRecord,
-  type ReceiptRecord,
-} from '../shared/storage-layout';
-import type { Malformed } from './command-event';
-import { receiptCondition } from './commit';
-import { TRANSACTION_LIMIT } from './settle-pass';
+import type { WriterConfig, WriterLayout } from '../definition';
+import type { AnyEnvelope } from '../envelope';
+import type { Malformed } from '../event-body';
+import { loadStatesAndReceipts } from '../state-store';
+import { isCommitConflict } from '../storage-errors';
+import { deadLetterKey, partitionOf, type DeadLetterRecord } from '../storage-layout';
+import { setReceipt, TRANSACTION_LIMIT } from './commit';
 
 const MAX_RAW_CHARS = 8 * 1024;
 
-export async function deadLetterCommands(
-  commands: CommandEnvelope[],
+export async function deadLetterCommands<S>(
+  config: WriterConfig<S>,
+  commands: AnyEnvelope[],
   reason: string,
   attempts: number,
 ): Promise<void> {
@@ -26,18 +21,19 @@ export async function deadLetterCommands(
   for (let attempt = 0; attempt < 2 && pending.length > 0; attempt++) {
     if (attempt > 0) {
       // Some of them were settled meanwhile: drop those and try the rest again.
-      const { receipts } = await loadIssuesAndReceipts(
+      const { receipts } = await loadStatesAndReceipts(
+        config,
         [],
         pending.map((c) => c.commandId),
       );
       pending = pending.filter((c) => !receipts.has(c.commandId));
     }
     const perTransaction = Math.floor(TRANSACTION_LIMIT / 2);
-    const failed: CommandEnvelope[] = [];
+    const failed: AnyEnvelope[] = [];
     for (let i = 0; i < pending.length; i += perTransaction) {
       const group = pending.slice(i, i + perTransaction);
       try {
-        await writeDeadLetters(group, reason, attempts);
+        await writeDeadLetters(config, group, reason, attempts);
       } catch (error) {
         if (!isCommitConflict(error)) throw error;
         failed.push(...group);
@@ -49,43 +45,48 @@ export async function deadLetterCommands(
 }
 
 async function writeDeadLetters(
-  commands: CommandEnvelope[],
+  config: WriterLayout,
+  commands: AnyEnvelope[],
   reason: string,
   attempts: number,
 ): Promise<void> {
   const now = Date.now();
   const tx = kvs.transact();
   for (const envelope of commands) {
+    const partitionId = partitionOf(config, envelope);
     const letter: DeadLetterRecord = {
       deadLetterId: envelope.commandId,
-      issueId: envelope.issueId,
+      [config.idField]: partitionId,
       status: 'open',
       reason,
       attempts,
       createdAt: now,
       envelope,
     };
-    const receipt: ReceiptRecord = {
-      commandId: envelope.commandId,
-      issueId: envelope.issueId,
-      status: 'dead-lettered',
-      version: 0,
-      reason,
-      settledAt: now,
-    };
-    tx.set(deadLetterKey(envelope.commandId), letter, { entityName: ENTITY.deadLetter });
-    tx.set(
-      envelope.commandId,
-      receipt,
-      { entityName: ENTITY.receipt, conditions: receiptCondition(false) },
-      { ttl: RECEIPT_TTL },
+    tx.set(deadLetterKey(envelope.commandId), letter, { entityName: config.entities.deadLetter });
+    setReceipt(
+      tx,
+      config,
+      {
+        commandId: envelope.commandId,
+        [config.idField]: partitionId,
+        status: 'dead-lettered',
+        version: 0,
+        reason,
+        settledAt: now,
+      },
+      false,
     );
   }
   await tx.execute();
 }
 
 /** Records what could not be read, keyed by event and position so a redelivery overwrites, not adds. */
-export async function recordMalformed(eventId: string, malformed: Malformed[]): Promise<void> {
+export async function recordMalformed(
+  config: WriterLayout,
+  eventId: string,
+  malformed: Malformed[],
+): Promise<void> {
   const now = Date.now();
   for (let i = 0; i < malformed.length; i += TRANSACTION_LIMIT) {
     const tx = kvs.transact();
@@ -93,22 +94,22 @@ export async function recordMalformed(eventId: string, malformed: Malformed[]): 
       const id = `malformed:${eventId}:${item.index}`;
       const letter: DeadLetterRecord = {
         deadLetterId: id,
-        issueId: readIssueId(item.raw),
+        [config.idField]: readPartitionId(config, item.raw),
         status: 'malformed',
         reason: item.reason,
         attempts: 1,
         createdAt: now,
         envelope: { raw: safeStringify(item.raw).slice(0, MAX_RAW_CHARS) },
       };
-      tx.set(deadLetterKey(id), letter, { entityName: ENTITY.deadLetter });
+      tx.set(deadLetterKey(id), letter, { entityName: config.entities.deadLetter });
     }
     await tx.execute();
   }
 }
 
-function readIssueId(raw: unknown): string {
-  const id = (raw as { issueId?: unknown } | null)?.issueId;
-  return typeof id === 'string' && /^[0-9]{1,18}$/.test(id) ? id : '';
+function readPartitionId(config: WriterLayout, raw: unknown): string {
+  const id = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[config.idField] : undefined;
+  return config.idSchema.safeParse(id).success ? (id as string) : '';
 }
 
 function safeStringify(value: unknown): string {

@@ -1,0 +1,9 @@
+// The domains `npm run sim -- --domain <name>` can drive through the same writer core.
+import type { SimDomain } from '../domain.js';
+import { issuesDomain } from './issues.js';
+
+export const DOMAINS: Record<string, SimDomain> = {
+  issues: issuesDomain,
+};
+
+export const DEFAULT_DOMAIN = 'issues';

@@ -1,0 +1,126 @@
+// This app's producers: webhook bursts, report fan-outs, UI edits with and without
+// `expectedVersion`, re-sent webhooks, and the odd malformed event. Every choice comes from the
+// seed, and every producer runs as app code inside the runtime, so a seed replays exactly.
+import path from 'node:path';
+import type { SeededRandom } from '../../local-runtime/kernel/random.js';
+import {
+  checklistView,
+  issueWriter,
+  type Command,
+  type IssueEnvelope,
+} from '../../src/shared/issue-data/issue-writer.js';
+import type { SimDomain } from '../domain.js';
+import { malformedEvent, send, type Ledger } from '../ledger.js';
+
+const STATUSES = ['To Do', 'In Progress', 'In Review', 'Done'];
+
+function activity(random: SeededRandom, now: number): Command {
+  const roll = random.next();
+  // Now and then the issue is deleted in Jira: every command settled after it must be refused.
+  if (roll < 0.01) return { type: 'issue.delete', payload: { at: now } };
+  if (roll < 0.5)
+    return {
+      type: 'activity.record',
+      payload: { kind: random.pick(['created', 'updated', 'commented'] as const), at: now },
+    };
+  if (roll < 0.8) {
+    return {
+      type: 'activity.transition',
+      payload: { from: random.pick(STATUSES), to: random.pick(STATUSES), at: now - random.int(0, 5000) },
+    };
+  }
+  return {
+    type: 'activity.external',
+    payload: {
+      eventId: `deploy-${random.int(1, 6)}`,
+      kind: 'deployment',
+      environment: random.pick(['staging', 'production']),
+      status: random.pick(['started', 'succeeded', 'failed'] as const),
+      at: now - random.int(0, 5000),
+    },
+  };
+}
+
+/** Several webhooks for one issue arriving at once, each enqueued on its own. */
+async function webhookBurst(ledger: Ledger, random: SeededRandom, issueId: string): Promise<void> {
+  const commands = Array.from({ length: random.int(2, 8) }, () =>
+    issueWriter.command(issueId, activity(random, Date.now()), { source: 'jira-webhook' }),
+  );
+  await Promise.all(commands.map((c) => send(issueWriter, ledger, random, [c])));
+  // Jira may deliver a webhook twice: the same command id arrives again.
+  if (random.chance(0.3)) await send(issueWriter, ledger, random, [random.pick(commands)]);
+}
+
+/** A report job writing metrics for every issue in one fan-out enqueue. */
+async function reportFanOut(ledger: Ledger, random: SeededRandom, issueIds: string[]): Promise<void> {
+  const runId = `run-${random.int(1, 1_000_000)}`;
+  const commands = issueIds.map((issueId) =>
+    issueWriter.command(
+      issueId,
+      {
+        type: 'report.metrics',
+        payload: {
+          reportKind: 'time-in-status',
+          runId,
+          computedAt: Date.now(),
+          timeInStatusMs: Object.fromEntries(STATUSES.map((s) => [s, random.int(0, 100_000)])),
+          transitions: random.int(0, 12),
+        },
+      },
+      { source: 'report-job' },
+    ),
+  );
+  await send(issueWriter, ledger, random, commands, { packing: 'fan-out' });
+}
+
+/** A person editing the checklist from what they last saw, sometimes with `expectedVersion`. */
+async function uiEdit(ledger: Ledger, random: SeededRandom, issueId: string): Promise<void> {
+  let seen;
+  try {
+    seen = await issueWriter.load(issueId);
+  } catch {
+    return; // the panel could not load (storage fault): the person sees an error and sends nothing
+  }
+  const items = checklistView(seen.state);
+  const item = items.length > 0 && random.chance(0.7) ? random.pick(items) : undefined;
+  let cmd: Command;
+  if (!item) {
+    cmd = {
+      type: 'checklist.add',
+      payload: {
+        itemId: `item-${random.int(1, 12)}`,
+        text: `Task ${random.int(1, 99)}`,
+        rank: random.int(0, 100),
+      },
+    };
+  } else {
+    const roll = random.next();
+    if (roll < 0.35)
+      cmd = { type: 'checklist.check', payload: { itemId: item.itemId, checked: !item.checked } };
+    else if (roll < 0.6)
+      cmd = { type: 'checklist.rename', payload: { itemId: item.itemId, text: `${item.text}!` } };
+    else if (roll < 0.8)
+      cmd = { type: 'checklist.reorder', payload: { itemId: item.itemId, rank: random.int(0, 100) } };
+    else cmd = { type: 'checklist.remove', payload: { itemId: item.itemId } };
+  }
+  const envelope: IssueEnvelope = issueWriter.command(issueId, cmd, {
+    source: 'ui',
+    ...(random.chance(0.5) ? { expectedVersion: seen.version } : {}),
+  });
+  await send(issueWriter, ledger, random, [envelope]);
+}
+
+export const issuesDomain: SimDomain = {
+  name: 'issues',
+  appDir: path.resolve(__dirname, '../..'),
+  writer: issueWriter,
+  partitions: (random) => Array.from({ length: random.int(1, 3) }, (_, i) => String(30001 + i)),
+  action(random, issueIds, ledger) {
+    const roll = random.next();
+    const issueId = random.pick(issueIds);
+    if (roll < 0.35) return () => webhookBurst(ledger, random, issueId);
+    if (roll < 0.5) return () => reportFanOut(ledger, random, issueIds);
+    if (roll < 0.95) return () => uiEdit(ledger, random, issueId);
+    return () => malformedEvent(issueWriter, ledger, random);
+  },
+};

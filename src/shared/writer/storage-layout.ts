@@ -1,0 +1,71 @@
+// The writer's records in Forge storage, one custom entity each (names from the definition,
+// declared in manifest.yml). Each record carries its partition's id under the partition's field
+// (e.g. `issueId`), so apps can index and read them in their own terms.
+import type { AnyEnvelope, PartitionField } from './envelope';
+import type { WriterConfig, WriterLayout } from './definition';
+
+/** One per partition, keyed by its id. `version` counts the commands applied to it. */
+export interface StateRecord<S> {
+  version: number;
+  updatedAt: number;
+  state: S;
+  [partitionField: string]: unknown;
+}
+
+export type SettledStatus = 'applied' | 'rejected' | 'dead-lettered';
+export type CommandStatus = 'pending' | SettledStatus;
+
+/**
+ * One per settled command, keyed by command id, written in the same transaction that settles it.
+ * Its existence is the deduplication ledger: a commit succeeds only if none of its commands has one.
+ */
+export interface ReceiptRecord {
+  commandId: string;
+  status: SettledStatus;
+  /** The partition's version after the command was applied, or at which it was refused. */
+  version: number;
+  reason: string;
+  settledAt: number;
+  [partitionField: string]: unknown;
+}
+
+/**
+ * Receipts outlive Forge's longest redelivery window (96 h) with a margin, so a late duplicate
+ * still finds its receipt; after that they expire on their own and cost no storage.
+ */
+export const RECEIPT_TTL = { value: 8, unit: 'DAYS' } as const;
+
+export type DeadLetterStatus = 'open' | 'replayed' | 'discarded' | 'malformed';
+
+/** A command the consumer gave up on (or an event it could not read), kept until replayed. */
+export interface DeadLetterRecord {
+  deadLetterId: string;
+  status: DeadLetterStatus;
+  reason: string;
+  attempts: number;
+  createdAt: number;
+  /** The command as it was enqueued (`open`/`replayed`/`discarded`), or the raw event (`malformed`). */
+  envelope: AnyEnvelope | { raw: string };
+  /** Empty for a malformed event that named no readable partition. */
+  [partitionField: string]: unknown;
+}
+
+/** A receipt of a writer whose partition is `Name`: its `[Name]Id` is a string. */
+export type Receipt<Name extends string> = ReceiptRecord & PartitionField<Name>;
+/** A dead letter of a writer whose partition is `Name`. */
+export type DeadLetter<Name extends string> = DeadLetterRecord & PartitionField<Name>;
+
+/** Dead letters live under their own key prefix, apart from receipts with the same command id. */
+export function deadLetterKey(deadLetterId: string): string {
+  return `dl:${deadLetterId}`;
+}
+
+/** The partition id a record or envelope carries. */
+export function partitionOf(config: Pick<WriterLayout, 'idField'>, item: object): string {
+  const id = (item as Record<string, unknown>)[config.idField];
+  return typeof id === 'string' ? id : '';
+}
+
+export function emptyStateRecord<S>(config: WriterConfig<S>, id: string): StateRecord<S> {
+  return { [config.idField]: id, version: 0, updatedAt: 0, state: config.initialState() };
+}
