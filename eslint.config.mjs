@@ -1,7 +1,36 @@
-// Lint TypeScript with type-aware rules; `src/` must never reach into the local runtime, and must
-// stay bundleable by Forge's bundler (its webpack maps no `.js` import to a `.ts` file).
+// Lint TypeScript with type-aware rules. Code that runs on Forge must never reach into the local
+// runtime and must stay bundleable by Forge's bundler (its webpack maps no `.js` import to a `.ts`
+// file); the writer's core must stay domain-free.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+const FORGE_CODE = [
+  {
+    group: ['**/local-runtime/**', '**/local-runtime'],
+    message: 'src/ runs on Forge: it must not import the local runtime.',
+  },
+  {
+    regex: '^\\.{1,2}/.*\\.js$',
+    message:
+      "Forge's bundler does not map './x.js' to './x.ts': import relative modules without an extension.",
+  },
+];
+
+/** The core imports npm packages and its own files, nothing of an app: `up` leaves its folder. */
+const writerCore = (files, up) => ({
+  files,
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          ...FORGE_CODE,
+          { group: [`${up}*`], message: 'The writer core must not import outside src/shared/writer/.' },
+        ],
+      },
+    ],
+  },
+});
 
 export default tseslint.config(
   // static/ is Vite's build output (git-ignored), not source.
@@ -16,23 +45,8 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts', '**/app/src/**/*.ts', 'test/fixtures/*/src/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/local-runtime/**', '**/local-runtime'],
-              message: 'src/ runs on Forge: it must not import the local runtime.',
-            },
-            {
-              regex: '^\\.{1,2}/.*\\.js$',
-              message:
-                "Forge's bundler does not map './x.js' to './x.ts': import relative modules without an extension.",
-            },
-          ],
-        },
-      ],
-    },
+    rules: { 'no-restricted-imports': ['error', { patterns: FORGE_CODE }] },
   },
+  writerCore(['src/shared/writer/*.ts'], '../'),
+  writerCore(['src/shared/writer/*/**/*.ts'], '../../'),
 );
