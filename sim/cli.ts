@@ -26,6 +26,7 @@ Options:
 `;
 
 export interface Summary {
+  domain: string;
   seeds: number;
   commands: number;
   applied: number;
@@ -101,6 +102,7 @@ async function main(): Promise<number> {
   const seeds = values.seed ? [Number(values.seed)] : Array.from({ length: count }, (_, i) => from + i);
 
   const summary: Summary = {
+    domain: values.domain,
     seeds: 0,
     commands: 0,
     applied: 0,

@@ -21,6 +21,23 @@ describe('deterministic simulation', () => {
   });
 });
 
+describe('deterministic simulation of a second domain on the same core', () => {
+  it('holds every invariant over 150 seeds of approval requests (test/fixtures/approvals-app)', async () => {
+    let commands = 0;
+    let rejected = 0;
+    const violations = [];
+    for (let seed = 1; seed <= 150; seed++) {
+      const result = await runSeed(seed, { domain: 'approvals' });
+      commands += result.commands;
+      rejected += result.rejected;
+      violations.push(...result.violations);
+    }
+    expect(violations).toEqual([]);
+    expect(commands).toBeGreaterThan(3000);
+    expect(rejected).toBeGreaterThan(0);
+  }, 300_000);
+});
+
 describe('deterministic simulation on the Forge bundle', () => {
   it('holds every invariant over 50 seeds run from .forge-bundle/', async () => {
     let commands = 0;
