@@ -10,6 +10,7 @@
 // racing to end it one wins and the other finds it done.
 import { InvocationError, InvocationErrorCode, InvocationLimitReachedError } from '@forge/events';
 import { z } from 'zod';
+import { BACKOFF, backoffSeconds } from '../../shared/writer';
 import { fetchIssues, JiraRequestError, listIssueIds } from './jira-pages';
 import { reportOnPage } from './page-metrics';
 import {
@@ -175,7 +176,7 @@ async function retryOrFail(body: ReportEventBody, retry: RetryData, error: unkno
   console.warn(`Report job ${body.jobId} ${where}, attempt ${attempt}: ${message}`);
   const rateLimited = error instanceof JiraRequestError && error.status === 429;
   return later(
-    backoffSeconds(attempt),
+    backoffSeconds(BACKOFF.reportRedelivery, attempt),
     { attempt, ...(retry.scan ? { scan: retry.scan } : {}) },
     rateLimited
       ? InvocationErrorCode.FUNCTION_UPSTREAM_RATE_LIMITED
@@ -212,9 +213,4 @@ function later(
     retryReason: reason,
     retryData: data,
   });
-}
-
-/** Exponential backoff with full jitter, 1 s to 15 min. */
-function backoffSeconds(attempt: number): number {
-  return Math.max(1, Math.ceil(Math.random() * Math.min(900, 5 * 2 ** attempt)));
 }

@@ -17,6 +17,7 @@ export const COMMAND_SOURCES = ['ui', 'jira-webhook', 'external-webhook', 'repor
 export const DELETED_ISSUE_TTL = { value: 8, unit: 'DAYS' } as const;
 
 export const issueWriter = defineWriter({
+  name: 'issue-data',
   queue: 'issue-commands',
   partition: { name: 'issue', id: issueId },
   commands: command,

@@ -41,6 +41,8 @@ export interface WriterLimits {
 }
 
 export interface WriterDefinition<Commands extends z.ZodType<AnyCommand>, S, Name extends string> {
+  /** Names the writer in logs and, by default, its entities (`<name>-state`, ...). Unique per app. */
+  name: string;
   /** The queue in manifest.yml whose consumer function exports `writer.handler`. */
   queue: string;
   /**
@@ -59,7 +61,7 @@ export interface WriterDefinition<Commands extends z.ZodType<AnyCommand>, S, Nam
   apply: (state: S, command: z.infer<Commands>, context: ApplyContext) => ApplyResult<S>;
   /** Where commands may come from; recorded on every envelope. Default: any short string. */
   sources?: readonly [string, ...string[]];
-  /** Custom entity names, declared in manifest.yml. Default: `<partition>-state` etc. */
+  /** Custom entity names, declared in manifest.yml. Default: `<name>-state`, `-receipt`, `-dead-letter`. */
   entities?: Partial<EntityNames>;
   limits?: Partial<WriterLimits>;
   /** A TTL for a state record that may disappear on its own (a deleted issue's tombstone). */
@@ -70,6 +72,7 @@ export const DEFAULT_LIMITS: WriterLimits = { maxEnvelopeBytes: 16 * 1024, maxCo
 
 /** The names and limits the core derives from a definition: all that needs no state type. */
 export interface WriterLayout {
+  name: string;
   queue: string;
   partitionName: string;
   /** The partition's field on envelopes, receipts and state records, e.g. `issueId`. */
@@ -99,7 +102,8 @@ const QUEUE = /^[a-zA-Z0-9-_]{1,36}$/;
 export function resolveDefinition<Commands extends z.ZodType<AnyCommand>, S, Name extends string>(
   definition: WriterDefinition<Commands, S, Name>,
 ): WriterConfig<S> {
-  const { partition, queue } = definition;
+  const { name, partition, queue } = definition;
+  if (!NAME.test(name)) throw new WriterError('invalid-definition', `name must match ${NAME}, got '${name}'`);
   if (!NAME.test(partition.name))
     throw new WriterError('invalid-definition', `partition.name must match ${NAME}, got '${partition.name}'`);
   if (!QUEUE.test(queue))
@@ -113,15 +117,16 @@ export function resolveDefinition<Commands extends z.ZodType<AnyCommand>, S, Nam
   const idField = `${partition.name}Id`;
   const sources = definition.sources ? z.enum(definition.sources) : z.string().min(1).max(50);
   return {
+    name,
     queue,
     partitionName: partition.name,
     idField,
     idSchema: partition.id,
     receiptIndex: `by-${partition.name}`,
     entities: {
-      state: `${partition.name}-state`,
-      receipt: `${partition.name}-receipt`,
-      deadLetter: `${partition.name}-dead-letter`,
+      state: `${name}-state`,
+      receipt: `${name}-receipt`,
+      deadLetter: `${name}-dead-letter`,
       ...definition.entities,
     },
     limits,
