@@ -1,5 +1,6 @@
 // The console page's files. The script is TypeScript (type-checked with the rest, sharing the API's
-// types) turned into JavaScript on first request with TypeScript's own transpiler: no build step.
+// types and the panel's DOM helper) bundled into one JavaScript module by esbuild on first request:
+// no build step, and nothing of the panel's Vite bundle.
 import { readFile, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
@@ -21,7 +22,7 @@ const HEADERS = {
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:",
 };
 
-const compiled = new Map<string, { mtimeMs: number; text: string }>();
+const compiled = new Map<string, { mtimeMs: number; inputs: string[]; text: string }>();
 
 export async function sendConsoleAsset(res: ServerResponse, name: string, headOnly: boolean): Promise<void> {
   const asset = ASSETS[name];
@@ -32,16 +33,26 @@ export async function sendConsoleAsset(res: ServerResponse, name: string, headOn
   res.end(headOnly ? undefined : text);
 }
 
-/** Cached per modification time, so an edited page shows on reload. */
+/** Cached per modification time of the page and what it imports, so an edit shows on reload. */
 async function transpiled(file: string): Promise<string> {
-  const { mtimeMs } = await stat(file);
   const cached = compiled.get(file);
-  if (cached && cached.mtimeMs === mtimeMs) return cached.text;
-  const ts = (await import('typescript')).default;
-  const output = ts.transpileModule(await readFile(file, 'utf8'), {
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022, removeComments: false },
-    fileName: path.basename(file),
+  if (cached && (await latestChange(cached.inputs)) === cached.mtimeMs) return cached.text;
+  const { build } = await import('esbuild');
+  const result = await build({
+    entryPoints: [file],
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
   });
-  compiled.set(file, { mtimeMs, text: output.outputText });
-  return output.outputText;
+  const inputs = Object.keys(result.metafile.inputs).map((input) => path.resolve(input));
+  const text = result.outputFiles[0]!.text;
+  compiled.set(file, { mtimeMs: await latestChange(inputs), inputs, text });
+  return text;
+}
+
+async function latestChange(files: string[]): Promise<number> {
+  return Math.max(...(await Promise.all(files.map(async (f) => (await stat(f)).mtimeMs))));
 }

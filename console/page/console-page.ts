@@ -13,34 +13,23 @@ import type {
   ReportsView,
   UsageView,
 } from '../console-types.js';
+import { h, type Child } from '../../ui/shared/dom.js';
 
 const REFRESH_MS = 1500;
 
-type Child = Node | string | number | null | undefined | false;
-
-function el(tag: string, attrs: Record<string, string> = {}, ...children: Child[]): HTMLElement {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
-  for (const child of children) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(typeof child === 'number' ? String(child) : child);
-  }
-  return node;
-}
-
-const badge = (status: string) => el('span', { class: `badge ${status}` }, status);
+const badge = (status: string) => h('span', { class: `badge ${status}` }, status);
 const id = (value: string, max = 14) =>
-  el('span', { class: 'id', title: value }, value.length > max ? `${value.slice(0, max)}…` : value);
+  h('span', { class: 'id', title: value }, value.length > max ? `${value.slice(0, max)}…` : value);
 const tile = (label: string, value: number, level = '') =>
-  el('div', { class: `tile ${value > 0 ? level : ''}` }, el('b', {}, value), label);
+  h('div', { class: `tile ${value > 0 ? level : ''}` }, h('b', {}, value), label);
 
 function table(headers: string[], rows: HTMLElement[], empty: string): HTMLElement {
-  if (rows.length === 0) return el('p', { class: 'muted' }, empty);
-  return el(
+  if (rows.length === 0) return h('p', { class: 'muted' }, empty);
+  return h(
     'table',
     {},
-    el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', {}, h)))),
-    el('tbody', {}, ...rows),
+    h('thead', {}, h('tr', {}, ...headers.map((title) => h('th', {}, title)))),
+    h('tbody', {}, ...rows),
   );
 }
 
@@ -63,8 +52,8 @@ function ageText(at: number): string {
 
 /** Ages are updated in place each poll (see `refreshAges`), so they never force a redraw. */
 function ago(at: number | undefined): HTMLElement {
-  if (at === undefined) return el('span', { class: 'muted' }, '—');
-  return el('span', { 'data-at': String(at), title: new Date(at).toISOString() }, ageText(at));
+  if (at === undefined) return h('span', { class: 'muted' }, '—');
+  return h('span', { 'data-at': String(at), title: new Date(at).toISOString() }, ageText(at));
 }
 
 function refreshAges(): void {
@@ -74,31 +63,31 @@ function refreshAges(): void {
 
 function renderQueues(q: QueuesView): Node[] {
   const events = q.events.map((e) =>
-    el(
+    h(
       'tr',
       { 'data-event': e.eventId },
-      el('td', {}, badge(e.state), e.replay ? ' ' : '', e.replay ? badge('replay') : ''),
-      el('td', {}, e.queueName),
-      el('td', {}, e.issueIds.join(', ') || '—'),
-      el('td', {}, `${e.commands} × ${e.commandTypes.join(', ') || '?'}`),
-      el('td', { class: 'num' }, e.retryCount),
-      el('td', {}, ago(e.dueAt)),
+      h('td', {}, badge(e.state), e.replay ? ' ' : '', e.replay ? badge('replay') : ''),
+      h('td', {}, e.queueName),
+      h('td', {}, e.issueIds.join(', ') || '—'),
+      h('td', {}, `${e.commands} × ${e.commandTypes.join(', ') || '?'}`),
+      h('td', { class: 'num' }, e.retryCount),
+      h('td', {}, ago(e.dueAt)),
     ),
   );
   const dropped = q.dropped.map((d) =>
-    el(
+    h(
       'tr',
       {},
-      el('td', {}, id(d.eventId)),
-      el('td', {}, d.issueIds.join(', ') || '—'),
-      el('td', { class: 'num' }, d.commands),
-      el('td', { class: 'num' }, d.retryCount),
-      el('td', { class: 'reason' }, d.reason),
-      el('td', {}, ago(d.droppedAt)),
+      h('td', {}, id(d.eventId)),
+      h('td', {}, d.issueIds.join(', ') || '—'),
+      h('td', { class: 'num' }, d.commands),
+      h('td', { class: 'num' }, d.retryCount),
+      h('td', { class: 'reason' }, d.reason),
+      h('td', {}, ago(d.droppedAt)),
     ),
   );
   return [
-    el(
+    h(
       'div',
       { class: 'tiles' },
       tile('pending', q.counts.pending),
@@ -107,30 +96,30 @@ function renderQueues(q: QueuesView): Node[] {
       tile('in flight', q.counts.inFlight),
       tile('dropped', q.counts.dropped, 'bad'),
     ),
-    el('h3', {}, 'Events not yet finished'),
+    h('h3', {}, 'Events not yet finished'),
     table(['State', 'Queue', 'Issues', 'Commands', 'Retries', 'Due'], events, 'The queues are empty.'),
-    el('h3', {}, 'Dropped (retention window ran out)'),
+    h('h3', {}, 'Dropped (retention window ran out)'),
     table(['Event', 'Issues', 'Commands', 'Retries', 'Reason', 'Dropped'], dropped, 'Nothing was dropped.'),
   ];
 }
 
 function letterRow(d: DeadLetterRow, replayable: boolean): HTMLElement {
-  return el(
+  return h(
     'tr',
     { 'data-dead-letter': d.deadLetterId },
-    el('td', {}, id(d.deadLetterId)),
-    el('td', { title: d.issueId }, d.issueKey ?? (d.issueId || '—')),
-    el('td', {}, d.commandType ? el('code', {}, d.commandType) : el('code', {}, d.raw ?? '')),
-    el('td', { class: 'reason' }, d.reason),
-    el('td', { class: 'num' }, d.attempts),
-    el('td', {}, ago(d.createdAt)),
-    el(
+    h('td', {}, id(d.deadLetterId)),
+    h('td', { title: d.issueId }, d.issueKey ?? (d.issueId || '—')),
+    h('td', {}, d.commandType ? h('code', {}, d.commandType) : h('code', {}, d.raw ?? '')),
+    h('td', { class: 'reason' }, d.reason),
+    h('td', { class: 'num' }, d.attempts),
+    h('td', {}, ago(d.createdAt)),
+    h(
       'td',
       {},
       replayable
-        ? el('button', { type: 'button', 'data-replay': d.deadLetterId }, 'Replay')
+        ? h('button', { type: 'button', 'data-replay': d.deadLetterId }, 'Replay')
         : d.status === 'malformed'
-          ? el('span', { class: 'muted' }, 'not replayable')
+          ? h('span', { class: 'muted' }, 'not replayable')
           : badge(d.status),
     ),
   );
@@ -139,7 +128,7 @@ function letterRow(d: DeadLetterRow, replayable: boolean): HTMLElement {
 function renderDeadLetters(d: DeadLettersView): Node[] {
   const head = ['Id', 'Issue', 'Command', 'Reason', 'Attempts', 'Created', ''];
   return [
-    el(
+    h(
       'div',
       { class: 'tiles' },
       tile('open', d.counts.open, 'bad'),
@@ -147,12 +136,12 @@ function renderDeadLetters(d: DeadLettersView): Node[] {
       tile('replayed', d.counts.replayed),
       tile('discarded', d.counts.discarded),
     ),
-    el(
+    h(
       'div',
       { class: 'toolbar' },
-      el('h3', {}, 'Open'),
+      h('h3', {}, 'Open'),
       d.counts.open > 0
-        ? el('button', { type: 'button', 'data-replay-all': '' }, `Replay all (${d.counts.open})`)
+        ? h('button', { type: 'button', 'data-replay-all': '' }, `Replay all (${d.counts.open})`)
         : null,
     ),
     table(
@@ -160,19 +149,19 @@ function renderDeadLetters(d: DeadLettersView): Node[] {
       d.open.map((l) => letterRow(l, true)),
       'No open dead letters.',
     ),
-    el('h3', {}, 'Malformed events (kept for inspection, cannot be replayed)'),
+    h('h3', {}, 'Malformed events (kept for inspection, cannot be replayed)'),
     table(
       head,
       d.malformed.map((l) => letterRow(l, false)),
       'None.',
     ),
-    el('h3', {}, 'Recently replayed'),
+    h('h3', {}, 'Recently replayed'),
     table(
       head,
       d.replayed.map((l) => letterRow(l, false)),
       'None yet.',
     ),
-    el('h3', {}, 'Recently discarded (given up on for good)'),
+    h('h3', {}, 'Recently discarded (given up on for good)'),
     table(
       head,
       d.discarded.map((l) => letterRow(l, false)),
@@ -183,10 +172,10 @@ function renderDeadLetters(d: DeadLettersView): Node[] {
 
 function issueState(issue: IssueRow): Node {
   const s = issue.summary;
-  if (!s) return el('span', { class: 'muted' }, 'no data stored yet');
-  if (s.deletedAt !== undefined) return el('span', {}, badge('deleted'), ' issue deleted in Jira');
+  if (!s) return h('span', { class: 'muted' }, 'no data stored yet');
+  if (s.deletedAt !== undefined) return h('span', {}, badge('deleted'), ' issue deleted in Jira');
   const items = s.checklist.items.map((i) =>
-    el('li', { class: i.checked ? 'checked' : '' }, `${i.checked ? '☑' : '☐'} ${i.text}`),
+    h('li', { class: i.checked ? 'checked' : '' }, `${i.checked ? '☑' : '☐'} ${i.text}`),
   );
   const a = s.activity;
   const counts = (['created', 'updated', 'commented'] as const)
@@ -196,68 +185,68 @@ function issueState(issue: IssueRow): Node {
   // Empty parts are left out, so a row says what there is rather than a list of zeros.
   const parts: Child[] = [
     s.checklist.total > 0
-      ? el('div', {}, el('b', {}, 'Checklist '), `${s.checklist.done}/${s.checklist.total} done`)
+      ? h('div', {}, h('b', {}, 'Checklist '), `${s.checklist.done}/${s.checklist.total} done`)
       : null,
-    items.length > 0 ? el('ul', { class: 'checklist' }, ...items) : null,
-    counts.length > 0 ? el('div', {}, el('b', {}, 'Activity '), counts.join(' · ')) : null,
+    items.length > 0 ? h('ul', { class: 'checklist' }, ...items) : null,
+    counts.length > 0 ? h('div', {}, h('b', {}, 'Activity '), counts.join(' · ')) : null,
   ];
   if (a.external.length > 0)
     parts.push(
-      el(
+      h(
         'div',
         {},
-        el('b', {}, 'External '),
+        h('b', {}, 'External '),
         a.external.map((e) => `${e.kind} ${e.environment} ${e.status}`).join(' · '),
       ),
     );
   if (s.reports.length > 0)
     parts.push(
-      el(
+      h(
         'div',
         {},
-        el('b', {}, 'Reports '),
+        h('b', {}, 'Reports '),
         s.reports
           .map((r) => `${r.kind}: ${r.transitions} transition(s) across ${r.statuses} status(es)`)
           .join(' · '),
       ),
     );
-  if (parts.every((part) => !part)) return el('span', { class: 'muted' }, 'empty');
-  return el('div', {}, ...parts);
+  if (parts.every((part) => !part)) return h('span', { class: 'muted' }, 'empty');
+  return h('div', {}, ...parts);
 }
 
 function renderIssues(v: IssuesView): Node[] {
   const rows = v.issues.map((issue) =>
-    el(
+    h(
       'tr',
       { 'data-issue': issue.issueId },
-      el(
+      h(
         'td',
         {},
-        el('b', {}, issue.issueKey ?? issue.issueId),
-        issue.issueKey ? el('div', { class: 'muted id' }, `id ${issue.issueId}`) : null,
-        issue.title ? el('div', { class: 'muted' }, issue.title) : null,
+        h('b', {}, issue.issueKey ?? issue.issueId),
+        issue.issueKey ? h('div', { class: 'muted id' }, `id ${issue.issueId}`) : null,
+        issue.title ? h('div', { class: 'muted' }, issue.title) : null,
       ),
-      el('td', { class: 'num', 'data-version': String(issue.version) }, `v${issue.version}`),
-      el('td', {}, ago(issue.updatedAt)),
-      el('td', {}, issueState(issue)),
-      el('td', { class: 'num' }, issue.queuedCommands),
-      el(
+      h('td', { class: 'num', 'data-version': String(issue.version) }, `v${issue.version}`),
+      h('td', {}, ago(issue.updatedAt)),
+      h('td', {}, issueState(issue)),
+      h('td', { class: 'num' }, issue.queuedCommands),
+      h(
         'td',
         {},
         issue.receipts.length === 0
-          ? el('span', { class: 'muted' }, 'none')
-          : el(
+          ? h('span', { class: 'muted' }, 'none')
+          : h(
               'ul',
               { class: 'receipts' },
               ...issue.receipts.map((r) =>
-                el(
+                h(
                   'li',
                   { 'data-receipt': r.commandId, 'data-status': r.status },
                   badge(r.status),
                   ' ',
                   id(r.commandId, 12),
                   ` v${r.version} `,
-                  r.reason ? el('span', { class: 'reason' }, r.reason) : '',
+                  r.reason ? h('span', { class: 'reason' }, r.reason) : '',
                 ),
               ),
             ),
@@ -265,7 +254,7 @@ function renderIssues(v: IssuesView): Node[] {
     ),
   );
   return [
-    el(
+    h(
       'p',
       { class: 'muted' },
       `${v.total} issue(s) with stored data${v.total > v.issues.length ? `, the ${v.issues.length} most recent shown` : ''}.`,
@@ -281,20 +270,20 @@ function sized(node: HTMLElement, width: string): HTMLElement {
 }
 
 function renderReports(v: ReportsView): Node[] {
-  if (!v.available) return [el('p', { class: 'muted' }, 'This app declares no report job entities yet.')];
+  if (!v.available) return [h('p', { class: 'muted' }, 'This app declares no report job entities yet.')];
   const rows = v.jobs.map((j) => {
     // While Jira's count is unknown, the bar grows against what has been processed so far.
     const total = j.total ?? Math.max(1, j.done + j.failed);
     const pct = (n: number) => `${Math.min(100, (100 * n) / Math.max(1, total))}%`;
-    return el(
+    return h(
       'tr',
       { 'data-report-job': j.jobId, 'data-state': j.state },
-      el('td', {}, el('b', {}, j.kind), el('br', {}), id(j.jobId)),
-      el('td', {}, badge(j.state), j.error ? el('div', { class: 'reason' }, j.error) : null),
-      el(
+      h('td', {}, h('b', {}, j.kind), h('br', {}), id(j.jobId)),
+      h('td', {}, badge(j.state), j.error ? h('div', { class: 'reason' }, j.error) : null),
+      h(
         'td',
         {},
-        el(
+        h(
           'div',
           {
             class: 'bar',
@@ -303,18 +292,18 @@ function renderReports(v: ReportsView): Node[] {
             'aria-valuemax': String(total),
             'aria-valuenow': String(j.done + j.failed),
           },
-          sized(el('span', { class: 'ok' }), pct(j.done)),
-          sized(el('span', { class: 'ko' }), pct(j.failed)),
+          sized(h('span', { class: 'ok' }), pct(j.done)),
+          sized(h('span', { class: 'ko' }), pct(j.failed)),
         ),
-        el(
+        h(
           'span',
           { class: 'muted' },
           `${j.done} done · ${j.failed} failed · ${j.total ?? '?'} ${j.state === 'done' ? 'total' : 'expected'}`,
         ),
       ),
-      el('td', {}, j.trigger, j.requestedBy ? ` by ${j.requestedBy}` : ''),
-      el('td', {}, ago(j.startedAt)),
-      el('td', {}, ago(j.finishedAt)),
+      h('td', {}, j.trigger, j.requestedBy ? ` by ${j.requestedBy}` : ''),
+      h('td', {}, ago(j.startedAt)),
+      h('td', {}, ago(j.finishedAt)),
     );
   });
   return [
@@ -324,26 +313,26 @@ function renderReports(v: ReportsView): Node[] {
 
 function renderUsage(v: UsageView): Node[] {
   return [
-    el(
+    h(
       'div',
       { class: 'usage' },
       ...v.groups.map((g) =>
-        el(
+        h(
           'div',
           {},
-          el('h3', {}, g.title),
-          el(
+          h('h3', {}, g.title),
+          h(
             'table',
             {},
-            el(
+            h(
               'tbody',
               {},
               ...g.counters.map((c) =>
-                el(
+                h(
                   'tr',
                   { class: c.value === 0 ? 'zero' : '', 'data-counter': c.name },
-                  el('td', {}, el('code', {}, c.name)),
-                  el('td', { class: 'num' }, c.value.toLocaleString('en')),
+                  h('td', {}, h('code', {}, c.name)),
+                  h('td', { class: 'num' }, c.value.toLocaleString('en')),
                 ),
               ),
             ),

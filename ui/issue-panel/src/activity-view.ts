@@ -1,6 +1,6 @@
 // Activity on the issue: event counts, the last status change, and external deployment events.
 import type { IssueStateView } from '../../../src/shared/resolver-api.js';
-import { h } from './dom.js';
+import { h } from '../../shared/dom.js';
 import { formatTime } from './format.js';
 
 export function activityView(activity: IssueStateView['activity']): HTMLElement {

@@ -1,6 +1,6 @@
 // The checklist: items with check, rename, move and remove controls, and the add form.
 import type { ChecklistItem } from '../../../src/shared/resolver-api.js';
-import { h } from './dom.js';
+import { h } from '../../shared/dom.js';
 
 export interface ChecklistActions {
   check(item: ChecklistItem, checked: boolean): void;

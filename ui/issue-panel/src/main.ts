@@ -14,7 +14,7 @@ import {
 import { activityView } from './activity-view.js';
 import { call } from './api.js';
 import { checklistList, type ChecklistActions } from './checklist-view.js';
-import { fill, h } from './dom.js';
+import { fill, h } from '../../shared/dom.js';
 import { newClientCommandId, newItemId, rankForMove, rankForNewItem } from './ranks.js';
 import { jobControls, latestReport } from './report-view.js';
 import { pollUntilSettled } from './status-poller.js';

@@ -1,6 +1,6 @@
 // The latest report result for this issue, and (for Jira administrators) the report job controls.
 import type { ReportJobSummary, ReportResultView } from '../../../src/shared/resolver-api.js';
-import { h } from './dom.js';
+import { h } from '../../shared/dom.js';
 import { formatDuration, formatTime } from './format.js';
 
 export function latestReport(report: ReportResultView | undefined): HTMLElement {

@@ -1,5 +1,6 @@
-// A tiny element builder: enough to keep the panel's markup readable without a framework.
-type Child = Node | string | number | null | undefined | false;
+// A tiny element builder, shared by the issue panel (bundled by Vite) and the local console
+// (bundled by esbuild when served): enough to keep markup readable without a framework.
+export type Child = Node | string | number | null | undefined | false;
 type Listener = (event: Event) => void;
 export type Attrs = Record<string, string | number | boolean | undefined | Listener>;
 
