@@ -12,9 +12,24 @@ import {
   type LatencyModel,
 } from './kernel/latency.js';
 import { hostConsole } from './kernel/sandbox.js';
+import { PLATFORM_PROFILES, type PlatformProfileName } from './kvs/platform-profile.js';
 import { bundleWithForge, reloadOnSave } from './reload-on-save.js';
 import { createRuntime, type LocalForgeRuntime, type RuntimeOptions } from './runtime.js';
 import { startServer, type ServerPlugin } from './server/http-server.js';
+
+/** `text` in lines of at most `width` characters, each indented by `indent` spaces. */
+function wrap(text: string, indent: number, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && indent + line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => ' '.repeat(indent) + l).join('\n');
+}
 
 const HELP = `Usage: forge-local <command> [options]
 
@@ -32,6 +47,11 @@ Options (all commands):
                               none (default), realistic (Forge's order of magnitude), or a JSON
                               file with some of kvsRead, kvsWrite, push, delivery, jira, each in
                               ms: a number or [min, max], e.g. {"delivery": [500, 2000]}
+  --platform <profile>        How to answer what Forge's docs leave open (failed-condition codes,
+                              conditions on missing keys, query filters and page size, TTL on
+                              overwrite), one of:
+${wrap(Object.keys(PLATFORM_PROFILES).join(', '), 30, 100)}
+                              (default: default; see local-runtime/kvs/platform-profile.ts)
   -h, --help                  Show this help
 
 Options (start):
@@ -57,6 +77,7 @@ const OPTIONS = {
   jira: { type: 'string' },
   seed: { type: 'string' },
   latency: { type: 'string' },
+  platform: { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
   'no-schedules': { type: 'boolean' },
@@ -115,6 +136,16 @@ function latency(value: string | undefined): LatencyModel {
   }
 }
 
+/** A named platform profile (kvs/platform-profile.ts). */
+function platform(value: string | undefined): PlatformProfileName {
+  if (value === undefined) return 'default';
+  if (!Object.hasOwn(PLATFORM_PROFILES, value))
+    throw new UsageError(
+      `--platform takes one of ${Object.keys(PLATFORM_PROFILES).join(', ')}; got '${value}'`,
+    );
+  return value as PlatformProfileName;
+}
+
 /** `log` receives the runtime's lines and the app's logs (each prefixed with its function). */
 function runtimeOptions(values: Values, log: (line: string) => void): RuntimeOptions {
   const appDir = path.resolve(values['app-dir'] ?? process.cwd());
@@ -127,6 +158,7 @@ function runtimeOptions(values: Values, log: (line: string) => void): RuntimeOpt
     storage: { kind: 'sqlite', file: path.join(dataDir, 'kvs.sqlite') },
     ...(values.jira ? { jira: path.resolve(values.jira) } : {}),
     latency: latency(values.latency),
+    platform: platform(values.platform),
     log,
   };
 }
@@ -178,6 +210,7 @@ async function start(values: Values): Promise<void> {
   );
   const model = { ...ZERO_LATENCY, ...options.latency };
   console.log(`  latency:    ${values.latency ?? 'none'} (${describeLatency(model)})`);
+  console.log(`  platform:   ${String(options.platform)} profile (local-runtime/kvs/platform-profile.ts)`);
   console.log(
     `  handlers:   ${handlers === 'bundle' ? 'the Forge bundle in .forge-bundle/' : 'the sources in src/'}` +
       (values['no-watch'] ? '' : ', reloaded when a file under src/ is saved'),

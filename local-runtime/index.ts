@@ -6,3 +6,10 @@ export type { CounterName, CounterSnapshot } from './kernel/counters.js';
 export { COUNTER_GROUPS, Counters } from './kernel/counters.js';
 export type { TraceEntry } from './kernel/trace.js';
 export type { HandlerSource } from './manifest/handler-loader.js';
+export {
+  DEFAULT_PLATFORM,
+  PLATFORM_PROFILES,
+  type PlatformOption,
+  type PlatformProfile,
+  type PlatformProfileName,
+} from './kvs/platform-profile.js';

@@ -21,6 +21,7 @@ import { loadManifest, type AppManifest } from './manifest/app-manifest.js';
 import { HandlerLoader, type HandlerSource } from './manifest/handler-loader.js';
 import { FunctionRunner } from './functions/function-runner.js';
 import { createKvs, type KvsEmulator, type KvsStorageOption, type QuotaOptions } from './kvs/kvs-emulator.js';
+import { resolvePlatform, type PlatformOption, type PlatformProfile } from './kvs/platform-profile.js';
 import { createEvents, type EventsEmulator, type EventsOptions } from './events/events-emulator.js';
 import { createJira, type JiraEmulator, type JiraFixture } from './jira/jira-emulator.js';
 import {
@@ -48,6 +49,13 @@ export interface RuntimeOptions {
   storage?: KvsStorageOption;
   latency?: Partial<LatencyModel>;
   faults?: FaultOptions;
+  /**
+   * How the runtime answers what Forge's docs leave open (`kvs/platform-profile.ts`): a profile's
+   * name from `PLATFORM_PROFILES` (e.g. `'adverse'`), or some answers, e.g.
+   * `{ failedCondition: '400-CONDITION_FAILED', conditionOnMissingKey: 'fails' }`; the rest are the
+   * default's. Default: `'default'`, which follows the docs where they speak.
+   */
+  platform?: PlatformOption;
   /** Forge's KVS quotas (on by default); `false` turns them off. */
   quotas?: Partial<QuotaOptions> | false;
   events?: Partial<EventsOptions>;
@@ -68,6 +76,8 @@ export class LocalForgeRuntime implements InvocationHost {
   readonly clock: Clock;
   readonly manifest: AppManifest;
   readonly counters = new Counters();
+  /** The answers this runtime gives to what Forge leaves open. */
+  readonly platform: Readonly<PlatformProfile>;
   readonly kvs: KvsEmulator;
   readonly events: EventsEmulator;
   readonly jira: JiraEmulator;
@@ -80,6 +90,8 @@ export class LocalForgeRuntime implements InvocationHost {
   private appRuns = 0;
 
   constructor(options: RuntimeOptions = {}) {
+    // Checked first: a wrong profile name is a mistake to report before anything is set up.
+    this.platform = resolvePlatform(options.platform);
     installSandbox();
     const appDir = path.resolve(options.appDir ?? process.cwd());
     this.manifest = loadManifest(appDir);
@@ -99,6 +111,7 @@ export class LocalForgeRuntime implements InvocationHost {
       entities: this.manifest.entities,
       storage: options.storage ?? { kind: 'memory' },
       quotas: options.quotas ?? {},
+      platform: this.platform,
     });
     this.functions = new FunctionRunner(
       this.ctx,

@@ -74,7 +74,7 @@ function batchItems(body: unknown): BatchItem[] {
 }
 
 function target(store: KvsStore, item: BatchItem): { ns: Namespace; key: string } {
-  const key = validateKey(item.key);
+  const key = validateKey(item.key, item.entityName === undefined ? 'kvs' : 'entity');
   if (item.entityName === undefined) return { ns: { kind: 'plain' }, key };
   return { ns: { kind: 'entity', entity: store.entity(item.entityName).name }, key };
 }

@@ -1,7 +1,8 @@
 // `kvs.entity(name).query().index(...)`: an index from the manifest selects items whose partition
 // attributes equal the given values and that have the range attribute; a range condition and
 // filters narrow them; they come sorted by range value (then key), a page at a time.
-// Filters are applied before the limit, so every page except the last is full.
+// Whether filters apply before or after the page limit is the platform profile's answer
+// (`filteredPage`; after it by default, as the docs say).
 import type { EntityDefinition, EntityIndex } from '../manifest/app-manifest.js';
 import type { StoredItem } from './backend.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -20,6 +21,7 @@ import {
 import { KvsError } from './kvs-errors.js';
 import type { KvsStore } from './kvs-store.js';
 import { pageLimit } from './page-limit.js';
+import { filteredPage } from './platform-profile.js';
 import { isRecord, optionalList, optionalString, string, type JsonRecord } from './shapes.js';
 import { attributeOf, matchesType } from './validation.js';
 
@@ -45,7 +47,7 @@ export function queryEntity(store: KvsStore, body: JsonRecord): EntityQueryPage 
     body.filters === undefined || body.filters === null ? undefined : parseFilterTree(body.filters, entity);
   const sort = body.sort ?? 'ASC';
   if (sort !== 'ASC' && sort !== 'DESC') throw new KvsError('INVALID_SORT');
-  const limit = pageLimit(body.limit);
+  const limit = pageLimit(body.limit, store.platform.defaultPageSize);
   const fingerprint = JSON.stringify([entity.name, index.name, partition, sort]);
   const cursorText = optionalString(body.cursor, 'cursor');
   const position =
@@ -58,7 +60,6 @@ export function queryEntity(store: KvsStore, body: JsonRecord): EntityQueryPage 
     if (!isScalar(rangeValue)) continue; // items without the range attribute are not in the index
     if (!index.partition.every((attribute, i) => attributeOf(value, attribute) === partition[i])) continue;
     if (range && !evaluateClause(range, rangeValue)) continue;
-    if (filters && !evaluateTree(filters, value)) continue;
     selected.push({ item, range: rangeValue });
   }
   const direction = sort === 'ASC' ? 1 : -1;
@@ -67,14 +68,18 @@ export function queryEntity(store: KvsStore, body: JsonRecord): EntityQueryPage 
   const sorted = selected.map((s) => ({ ...s, key: s.item.key })).sort(order);
   const start = position ? sorted.findIndex((s) => order(s, position) > 0) : 0;
   const rest = start < 0 ? [] : sorted.slice(start);
-  const page = rest.slice(0, limit);
-  const last = page.at(-1);
+  const { page, resumeAfter } = filteredPage(
+    store.platform,
+    rest,
+    limit,
+    filters ? (s) => evaluateTree(filters, isRecord(s.item.value) ? s.item.value : undefined) : undefined,
+  );
   return {
     entity: entity.name,
     index: index.name,
     items: page.map((p) => p.item),
-    ...(rest.length > limit && last
-      ? { cursor: encodeCursor({ q: fingerprint, r: last.range, k: last.key }) }
+    ...(resumeAfter
+      ? { cursor: encodeCursor({ q: fingerprint, r: resumeAfter.range, k: resumeAfter.key }) }
       : {}),
   };
 }

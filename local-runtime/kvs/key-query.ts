@@ -14,7 +14,7 @@ export interface KeyQueryPage {
 }
 
 export function queryKeys(store: KvsStore, body: JsonRecord): KeyQueryPage {
-  const limit = pageLimit(body.limit);
+  const limit = pageLimit(body.limit, store.platform.defaultPageSize);
   const prefix = parsePrefix(optionalList(body.where, 'where'));
   const fingerprint = `keys:${prefix ?? ''}`;
   const after = optionalString(body.after, 'after');

@@ -7,16 +7,31 @@ import { jsonResponse } from '../kernel/http.js';
 import { sampleDelay } from '../kernel/latency.js';
 import type { ServiceContext } from '../kernel/service-context.js';
 import type { KvsBackend, Namespace } from './backend.js';
-import { CONDITIONAL_CHECK_FAILED, KvsError } from './kvs-errors.js';
+import { CONDITION_FAILURE_CODES, KvsError } from './kvs-errors.js';
 import { KvsStore } from './kvs-store.js';
 import { MemoryBackend } from './memory-backend.js';
+import { DEFAULT_PLATFORM, type PlatformProfile } from './platform-profile.js';
 import { QuotaMeter, unitsFor, type QuotaOptions } from './quotas.js';
 import { ROUTES, type Route, type RouteResult } from './routes.js';
 import { isRecord } from './shapes.js';
 import { SqliteBackend } from './sqlite-backend.js';
 import { formatExpireTime } from './ttl.js';
 
-export { CONDITIONAL_CHECK_FAILED, KVS_ERRORS, KvsError, type KvsErrorCode } from './kvs-errors.js';
+export {
+  CONDITION_FAILURE_CODES,
+  CONDITIONAL_CHECK_FAILED,
+  KVS_ERRORS,
+  KvsError,
+  type KvsErrorCode,
+} from './kvs-errors.js';
+export {
+  DEFAULT_PLATFORM,
+  PLATFORM_PROFILES,
+  resolvePlatform,
+  type PlatformOption,
+  type PlatformProfile,
+  type PlatformProfileName,
+} from './platform-profile.js';
 export { FORGE_QUOTAS, type QuotaOptions } from './quotas.js';
 export type { KvsBackend, Namespace, StoredItem } from './backend.js';
 export { MemoryBackend } from './memory-backend.js';
@@ -52,11 +67,18 @@ export function createKvs(
     entities: Map<string, EntityDefinition>;
     storage: KvsStorageOption;
     quotas: Partial<QuotaOptions> | false;
+    /** The answers to what Forge leaves open; the default profile when not given. */
+    platform?: PlatformProfile;
   },
 ): KvsEmulator {
   const backend: KvsBackend =
     options.storage.kind === 'sqlite' ? new SqliteBackend(options.storage.file) : new MemoryBackend();
-  const store = new KvsStore(backend, options.entities, () => ctx.clock.now());
+  const store = new KvsStore(
+    backend,
+    options.entities,
+    () => ctx.clock.now(),
+    options.platform ?? DEFAULT_PLATFORM,
+  );
   return new KvsService(ctx, store, new QuotaMeter(options.quotas, ctx.clock));
 }
 
@@ -162,7 +184,7 @@ class KvsService implements KvsEmulator {
 
   private errorResult(route: Route, error: unknown): RouteResult {
     if (error instanceof KvsError) {
-      if (error.code === CONDITIONAL_CHECK_FAILED) this.ctx.counters.add('kvs.failedConditions');
+      if (CONDITION_FAILURE_CODES.has(error.code)) this.ctx.counters.add('kvs.failedConditions');
       return { status: error.status, body: error.toBody() };
     }
     // A bug in the emulator, not the app's fault: say so loudly but still answer like Forge would.

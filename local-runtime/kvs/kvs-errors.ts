@@ -3,14 +3,18 @@
 // `.responseDetails.status`, so app code branches on these names.
 
 /**
- * The one code for a failed transaction condition and for a `FAIL_IF_EXISTS` clash (HTTP 409).
- * Forge's real code is UNCONFIRMED (see FORGE-PLATFORM.md): app code should name this constant,
- * so only this line changes once it is known.
+ * The default profile's code for a failed transaction condition and for a `FAIL_IF_EXISTS` clash
+ * (HTTP 409). Forge's real code is UNCONFIRMED (docs/platform.md, "Unconfirmed"): the platform
+ * profile picks the code each answers with (`failedConditionError` and `keyPolicyClashError` in
+ * platform-profile.ts), so an app can be run under every plausible one.
  */
 export const CONDITIONAL_CHECK_FAILED = 'CONDITIONAL_CHECK_FAILED';
 
 export const KVS_ERRORS = {
-  // Documented 400s (docs: limits-kvs-ce, entities-api-query)
+  // Documented 400s (docs: limits-kvs-ce, entities-api-query, handling-errors-kvs and
+  // handling-errors-customentities). An empty key is KEY_TOO_SHORT on the Key-Value Store's error
+  // page and EMPTY_KEY on the Custom Entity Store's.
+  KEY_TOO_SHORT: { status: 400, message: 'The key must not be empty' },
   EMPTY_KEY: { status: 400, message: 'The key must not be empty' },
   INVALID_KEY: {
     status: 400,
@@ -64,10 +68,14 @@ export const KVS_ERRORS = {
   KEY_NOT_FOUND: { status: 404, message: 'The key does not exist' },
   NOT_FOUND: { status: 404, message: 'The local KVS does not serve this path' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'The KVS API takes POST requests only' },
+  // A failed condition and a key-policy clash: which of these Forge answers is UNCONFIRMED; the
+  // platform profile chooses (platform-profile.ts).
   [CONDITIONAL_CHECK_FAILED]: {
     status: 409,
     message: 'A condition of the request was not met; nothing was changed',
   },
+  CONDITION_FAILED: { status: 400, message: 'A condition of the request was not met; nothing was changed' },
+  KEY_ALREADY_EXISTS: { status: 409, message: 'The key already exists' },
   // Filters on `any` attributes are refused with 422 (docs: limits-kvs-ce); the code is a local name.
   FILTER_ON_ANY_ATTRIBUTE: { status: 422, message: "Attributes of type 'any' can't be filtered on" },
   RATE_LIMIT_EXCEEDED: { status: 429, message: "The installation's KVS quota is used up; retry later" },
@@ -80,6 +88,13 @@ export const KVS_ERRORS = {
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type KvsErrorCode = keyof typeof KVS_ERRORS;
+
+/** Every code a failed condition or key-policy clash may answer with, whatever the profile: metered as failed conditions. */
+export const CONDITION_FAILURE_CODES: ReadonlySet<string> = new Set<KvsErrorCode>([
+  CONDITIONAL_CHECK_FAILED,
+  'CONDITION_FAILED',
+  'KEY_ALREADY_EXISTS',
+]);
 
 /** Thrown by the storage layer; the wire surface turns it into a `{ code, message, context? }` response. */
 export class KvsError extends Error {

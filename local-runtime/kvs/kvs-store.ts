@@ -2,7 +2,13 @@
 // created/updated times. Synchronous, so a request's read-check-write can't interleave with another.
 import type { EntityDefinition } from '../manifest/app-manifest.js';
 import type { KvsBackend, ListOptions, Namespace, StoredItem } from './backend.js';
-import { CONDITIONAL_CHECK_FAILED, KvsError } from './kvs-errors.js';
+import { KvsError } from './kvs-errors.js';
+import {
+  DEFAULT_PLATFORM,
+  expiryAfterSet,
+  keyPolicyClashError,
+  type PlatformProfile,
+} from './platform-profile.js';
 
 export type KeyPolicy = 'OVERRIDE' | 'FAIL_IF_EXISTS';
 
@@ -16,6 +22,8 @@ export class KvsStore {
     readonly backend: KvsBackend,
     private readonly entities: Map<string, EntityDefinition>,
     private readonly now: () => number,
+    /** The answers to what Forge leaves open (platform-profile.ts). */
+    readonly platform: PlatformProfile = DEFAULT_PLATFORM,
   ) {}
 
   /** The manifest's definition of `name`, or a 400 `UNKNOWN_ENTITY`. */
@@ -40,19 +48,14 @@ export class KvsStore {
     return this.backend.atomically(() => {
       const now = this.now();
       const previous = this.backend.get(ns, key, now);
-      if (previous && options.keyPolicy === 'FAIL_IF_EXISTS') {
-        throw new KvsError(
-          CONDITIONAL_CHECK_FAILED,
-          `Key '${key}' already exists (keyPolicy FAIL_IF_EXISTS)`,
-          { key },
-        );
-      }
+      if (previous && options.keyPolicy === 'FAIL_IF_EXISTS') throw keyPolicyClashError(this.platform, key);
+      const expiresAt = expiryAfterSet(this.platform, previous, options.ttlMs, now);
       const latest: StoredItem = {
         key,
         value,
         createdAt: previous?.createdAt ?? now,
         updatedAt: now,
-        ...(options.ttlMs !== undefined ? { expiresAt: now + options.ttlMs } : {}),
+        ...(expiresAt !== undefined ? { expiresAt } : {}),
       };
       this.backend.put(ns, latest);
       return previous ? { previous, latest } : { latest };

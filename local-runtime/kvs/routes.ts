@@ -29,6 +29,11 @@ export interface Route {
 
 type Space = 'plain' | 'secret' | 'entity';
 
+/** An empty key is named differently on the two APIs (validation.ts). */
+function keyOf(space: Space, body: JsonRecord): string {
+  return validateKey(body.key, space === 'entity' ? 'entity' : 'kvs');
+}
+
 function namespace(store: KvsStore, space: Space, body: JsonRecord): Namespace {
   if (space === 'entity')
     return { kind: 'entity', entity: store.entity(string(body.entityName, 'entityName')).name };
@@ -39,7 +44,7 @@ function get(space: Space) {
   return (store: KvsStore, raw: unknown): RouteResult => {
     const body = record(raw, 'The request body');
     const ns = namespace(store, space, body);
-    const item = store.get(ns, validateKey(body.key));
+    const item = store.get(ns, keyOf(space, body));
     if (!item) throw new KvsError('KEY_NOT_FOUND');
     return { status: 200, body: fullItem(item) };
   };
@@ -49,7 +54,7 @@ function set(space: Space) {
   return (store: KvsStore, raw: unknown): RouteResult => {
     const body = record(raw, 'The request body');
     const ns = namespace(store, space, body);
-    const key = validateKey(body.key);
+    const key = keyOf(space, body);
     const value = presentValue(body);
     if (ns.kind === 'entity') validateEntityValue(store.entity(ns.entity), value);
     else validateValue(value);
@@ -67,7 +72,7 @@ function remove(space: Space) {
     const body = record(raw, 'The request body');
     const ns = namespace(store, space, body);
     // 404 KEY_NOT_FOUND is what Forge answers; the client swallows it, so delete is idempotent.
-    if (!store.delete(ns, validateKey(body.key))) throw new KvsError('KEY_NOT_FOUND');
+    if (!store.delete(ns, keyOf(space, body))) throw new KvsError('KEY_NOT_FOUND');
     return { status: 204 };
   };
 }

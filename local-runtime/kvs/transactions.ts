@@ -1,10 +1,11 @@
 // `kvs.transact()`: sets, deletes and checks applied all or nothing. Every operation is validated
-// and every condition evaluated before anything is written; one failed condition answers 409
-// `CONDITIONAL_CHECK_FAILED` and leaves the store as it was.
+// and every condition evaluated before anything is written; one failed condition answers the
+// platform profile's error (409 `CONDITIONAL_CHECK_FAILED` by default) and leaves the store as it was.
 import { namespaceId, type Namespace } from './backend.js';
-import { evaluateTree, parseFilterTree, type FilterTree } from './filters.js';
-import { CONDITIONAL_CHECK_FAILED, KvsError } from './kvs-errors.js';
+import { parseFilterTree, type FilterTree } from './filters.js';
+import { KvsError } from './kvs-errors.js';
 import type { KvsStore } from './kvs-store.js';
+import { conditionsHold, failedConditionError } from './platform-profile.js';
 import { isRecord, optionalList, optionalString, presentValue, record, type JsonRecord } from './shapes.js';
 import { ttlMs } from './ttl.js';
 import { jsonBytes, validateEntityValue, validateKey, validateValue } from './validation.js';
@@ -54,23 +55,17 @@ export function runTransaction(store: KvsStore, body: JsonRecord): TransactionOu
   if (bytes > MAX_TRANSACTION_BYTES) throw new KvsError('TRANSACTION_TOO_LARGE');
 
   return store.backend.atomically(() => {
-    const failed = operations.filter((op) => {
-      if (!op.conditions) return false;
-      const current = store.get(op.ns, op.key);
-      return !evaluateTree(op.conditions, current && isRecord(current.value) ? current.value : undefined);
-    });
+    const failed = operations.filter(
+      (op) => op.conditions && !conditionsHold(store.platform, op.conditions, store.get(op.ns, op.key)),
+    );
     if (failed.length > 0) {
-      throw new KvsError(
-        CONDITIONAL_CHECK_FAILED,
-        'A transaction condition was not met; nothing was changed',
-        {
-          failed: failed.map((op) => ({
-            operation: op.kind,
-            key: op.key,
-            ...(op.ns.kind === 'entity' ? { entityName: op.ns.entity } : {}),
-          })),
-        },
-      );
+      throw failedConditionError(store.platform, 'A transaction condition was not met; nothing was changed', {
+        failed: failed.map((op) => ({
+          operation: op.kind,
+          key: op.key,
+          ...(op.ns.kind === 'entity' ? { entityName: op.ns.entity } : {}),
+        })),
+      });
     }
     for (const op of operations) {
       if (op.kind === 'set')
@@ -83,8 +78,8 @@ export function runTransaction(store: KvsStore, body: JsonRecord): TransactionOu
 
 function parseOperation(store: KvsStore, kind: Operation['kind'], raw: unknown): Operation {
   const item = record(raw, `Each ${kind} operation`);
-  const key = validateKey(item.key);
   const entityName = optionalString(item.entityName, 'entityName');
+  const key = validateKey(item.key, entityName !== undefined ? 'entity' : 'kvs');
   const entity = entityName !== undefined ? store.entity(entityName) : undefined;
   const ns: Namespace = entity ? { kind: 'entity', entity: entity.name } : { kind: 'plain' };
   let conditions: FilterTree | undefined;

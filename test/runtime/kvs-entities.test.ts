@@ -195,6 +195,9 @@ describe('entity query', () => {
   });
 
   it('filters with and / or over several attribute types, before the limit', async () => {
+    // The `filters-before-limit` platform profile; the default applies filters after the limit.
+    await rt.close();
+    rt = await createRuntime({ appDir: KVS_APP_DIR, platform: { queryFilters: 'before-limit' } });
     const data = await seed();
     const byPriority = (a: { value: TaskValue }, b: { value: TaskValue }) =>
       a.value.priority! - b.value.priority!;

@@ -27,19 +27,24 @@ function nested(depth: number): unknown {
 }
 
 describe('keys', () => {
+  // An empty key is KEY_TOO_SHORT on the Key-Value Store and EMPTY_KEY on the Custom Entity Store
+  // (docs: handling-errors-kvs, handling-errors-customentities).
   it.each([
-    ['', 'EMPTY_KEY'],
-    ['   ', 'INVALID_KEY'],
-    ['has/slash', 'INVALID_KEY'],
-    ['emoji-😀', 'INVALID_KEY'],
-    ['a'.repeat(501), 'KEY_TOO_LONG'],
-  ])('refuses %j with %s on every operation', async (key, code) => {
+    ['', 'KEY_TOO_SHORT', 'EMPTY_KEY'],
+    ['   ', 'INVALID_KEY', 'INVALID_KEY'],
+    ['has/slash', 'INVALID_KEY', 'INVALID_KEY'],
+    ['emoji-😀', 'INVALID_KEY', 'INVALID_KEY'],
+    ['a'.repeat(501), 'KEY_TOO_LONG', 'KEY_TOO_LONG'],
+  ])('refuses %j with %s (entities: %s) on every operation', async (key, code, entityCode) => {
     const expected = { code, status: 400 };
     expect(await failure(kvs.set(key, 1))).toEqual(expected);
     expect(await failure(kvs.get(key))).toEqual(expected);
     expect(await failure(kvs.delete(key))).toEqual(expected);
     expect(await failure(kvs.setSecret(key, 1))).toEqual(expected);
-    expect(await failure(kvs.entity('counter').set(key, { version: 1 }))).toEqual(expected);
+    expect(await failure(kvs.entity('counter').set(key, { version: 1 }))).toEqual({
+      code: entityCode,
+      status: 400,
+    });
   });
 
   it('accepts every allowed character and exactly 500 of them', async () => {
