@@ -1,17 +1,24 @@
 // The semantics of Forge's async event delivery: when each accepted event runs, what its consumer's
-// outcome leads to (success, requested retry, platform retry, drop), concurrency hold-backs,
-// at-least-once duplicates and reordering, and cancellation. It knows nothing of HTTP.
+// outcome leads to (success, requested retry, retry after an app-level or a platform-level error,
+// drop), the retention window and its extension, concurrency hold-backs, at-least-once duplicates
+// and reordering, and cancellation. It knows nothing of HTTP.
 import type { FunctionRunner, InvokeOutcome } from '../functions/function-runner.js';
 import { sampleDelay } from '../kernel/latency.js';
 import type { SeededRandom } from '../kernel/random.js';
 import type { ServiceContext } from '../kernel/service-context.js';
-import { classifyOutcome, MAX_RETRY_DATA_BYTES } from './attempt-outcome.js';
+import { classifyOutcome, MAX_RETRY_DATA_BYTES, PLATFORM_ERROR_REASON } from './attempt-outcome.js';
 import { backoffDelay } from './backoff.js';
 import { ConcurrencySlots } from './concurrency-slots.js';
 import type { JobRegistry } from './job-registry.js';
 import type { PushChains } from './push-chain.js';
 import type { ValidEvent } from './push-validation.js';
-import { CONSUMER_CONTEXT, toForgeEvent, type EventState, type QueuedEvent } from './queued-event.js';
+import {
+  CONSUMER_CONTEXT,
+  retentionEnd,
+  toForgeEvent,
+  type EventState,
+  type QueuedEvent,
+} from './queued-event.js';
 
 /**
  * The local runtime's choice (Forge documents no number): a duplicate delivery starts up to this
@@ -31,12 +38,17 @@ export interface DroppedEventView {
   reason: string;
 }
 
+/** What made an attempt necessary: the app's own doing, or the platform's trouble. */
+type RetryCause = 'app' | 'platform';
+
 export interface DeliveryEngineDeps {
   ctx: ServiceContext;
   functions: FunctionRunner;
   jobs: JobRegistry;
   chains: PushChains;
   retentionMs: number;
+  /** How far platform-level errors may stretch an event's retention window (Forge: 72 h). */
+  maxRetentionExtensionMs: number;
   /** Draws for delivery latency, backoff jitter, duplicates and reordering. */
   random: SeededRandom;
 }
@@ -47,6 +59,7 @@ export class DeliveryEngine {
   /** Every event not yet finished, in the order it was accepted. */
   private readonly active = new Set<QueuedEvent>();
   private readonly droppedEvents: DroppedEventView[] = [];
+  private readonly strandedEvents: DroppedEventView[] = [];
   private seq = 0;
   private closed = false;
 
@@ -77,8 +90,11 @@ export class DeliveryEngine {
         state: 'scheduled',
         dueAt: now,
         retryCount: 0,
+        platformRetries: 0,
         heldBack: 0,
         failures: 0,
+        platformFailures: 0,
+        retentionExtensionMs: 0,
         ...(event.delayInSeconds !== undefined ? { delayInSeconds: event.delayInSeconds } : {}),
         ...(event.concurrency ? { concurrency: event.concurrency } : {}),
       };
@@ -126,6 +142,11 @@ export class DeliveryEngine {
     return this.droppedEvents;
   }
 
+  /** Events whose window, stretched by platform errors, ran out: not dropped, no longer retried. */
+  stranded(): readonly DroppedEventView[] {
+    return this.strandedEvents;
+  }
+
   close(): void {
     this.closed = true;
     for (const event of this.active) event.timer?.cancel();
@@ -144,8 +165,9 @@ export class DeliveryEngine {
 
   /**
    * Plans the next attempt: due after `dueInMs`, started after the delivery latency plus `extraMs`.
-   * An attempt that would start after the retention window is dropped instead; `beforeArm` runs only
-   * when the attempt is really planned. Returns whether it was.
+   * An attempt that would start after the retention window is not made: the event is dropped, or,
+   * when platform-level errors ran the window out, stranded (`cause`). `beforeArm` runs only when
+   * the attempt is really planned. Returns whether it was.
    */
   private schedule(
     event: QueuedEvent,
@@ -154,11 +176,15 @@ export class DeliveryEngine {
     extraMs: number,
     why: string,
     beforeArm?: () => void,
+    cause: RetryCause = 'app',
   ): boolean {
     const now = this.ctx.clock.now();
     const startInMs = dueInMs + sampleDelay(this.ctx.latency.delivery, this.deps.random) + extraMs;
-    if (now + startInMs > event.publishedAt + this.deps.retentionMs) {
-      this.drop(event, `its next attempt would start after the ${this.deps.retentionMs} ms retention window`);
+    if (now + startInMs > retentionEnd(event, this.deps.retentionMs)) {
+      const window = this.deps.retentionMs + event.retentionExtensionMs;
+      const reason = `its next attempt would start after the ${window} ms retention window`;
+      if (cause === 'platform') this.strand(event, reason);
+      else this.drop(event, reason);
       return false;
     }
     beforeArm?.();
@@ -189,6 +215,12 @@ export class DeliveryEngine {
     event.heldBack = 0;
     event.state = 'in-flight';
     event.dueAt = this.ctx.clock.now();
+    // A platform-level error strikes this attempt: before the consumer runs, or after (below).
+    const platformError = !event.duplicate && this.deps.random.chance(this.faults().platformError);
+    if (platformError && this.deps.random.chance(0.5)) {
+      this.failInPlatform(event, 'before its consumer ran');
+      return;
+    }
     this.ctx.counters.add('events.delivered');
     this.trace('deliver', event, { functionKey: event.functionKey });
     if (!event.duplicate && this.deps.random.chance(this.faults().duplicate)) this.scheduleDuplicate(event);
@@ -203,7 +235,32 @@ export class DeliveryEngine {
     void this.deps.chains
       .run(event.chain, invoke)
       .catch((error: unknown): InvokeOutcome => ({ status: 'threw', error }))
-      .then((outcome) => this.finish(event, outcome));
+      .then((outcome) => {
+        if (platformError) this.failInPlatform(event, `after its consumer ${outcome.status}`);
+        else this.finish(event, outcome);
+      });
+  }
+
+  /**
+   * A platform-level error (docs: async-events-api, "Platform level errors": internal server
+   * errors, internal rate limiting). The platform retries with backoff; "Platform-level errors do
+   * not increment" `retryCount`; and the retention window "is extended due to [...] retries
+   * triggered by platform level errors [...] by another 72 hours, to a total of 96 hours". The local
+   * choice of how much: each such retry extends it by its own wait, up to the 72 h.
+   */
+  private failInPlatform(event: QueuedEvent, when: string): void {
+    if (this.closed) return;
+    if (event.concurrency) this.slots.release(event.concurrency.key);
+    this.ctx.counters.add('events.platformErrors');
+    this.ctx.log(
+      `[events] platform error on ${event.eventId} ${when}; the platform retries it (retryCount stays ${event.retryCount})`,
+    );
+    const delay = backoffDelay(event.platformFailures++, this.deps.random);
+    event.retentionExtensionMs = Math.min(
+      this.deps.maxRetentionExtensionMs,
+      event.retentionExtensionMs + delay,
+    );
+    this.retry(event, PLATFORM_ERROR_REASON, delay, 'platform-error', 'platform');
   }
 
   /** At-least-once: the same event (same eventId, same retry context) is delivered once more. */
@@ -215,6 +272,7 @@ export class DeliveryEngine {
       timer: undefined,
       heldBack: 0,
       failures: 0,
+      platformFailures: 0,
     };
     this.active.add(twin);
     this.ctx.counters.add('events.duplicated');
@@ -225,6 +283,8 @@ export class DeliveryEngine {
     if (this.closed) return;
     if (event.concurrency) this.slots.release(event.concurrency.key);
     const result = classifyOutcome(outcome);
+    // The consumer ran and its outcome counts: platform errors are no longer consecutive.
+    event.platformFailures = 0;
     if (event.duplicate) {
       // A duplicate's outcome is not the event's: the original carries the retries and the stats.
       this.trace('duplicate-done', event, { outcome: result.kind });
@@ -240,9 +300,15 @@ export class DeliveryEngine {
         return;
       case 'retryRequested':
         this.ctx.counters.add('events.retryRequested');
-        if (result.retryDataBytes > MAX_RETRY_DATA_BYTES) {
+        if (result.retryDataRefused) {
+          // The local choice (acceptRetryData): the retry is made, without the retryData.
+          this.ctx.counters.add('events.retryDataRefused');
           this.ctx.log(
-            `[events] ${event.eventId}: retryData is ${result.retryDataBytes} bytes, over Forge's ${MAX_RETRY_DATA_BYTES}`,
+            `[events] ${event.eventId}: retryData ${
+              result.retryDataRefused === 'over-4-kb'
+                ? `is ${result.retryDataBytes} bytes, over Forge's ${MAX_RETRY_DATA_BYTES}`
+                : 'is not an object'
+            }; the retry goes without it`,
           );
         }
         event.failures = 0;
@@ -260,7 +326,17 @@ export class DeliveryEngine {
     }
   }
 
-  private retry(event: QueuedEvent, reason: string, delayMs: number, why: string): void {
+  /**
+   * Plans the retry of an attempt. App-level (`cause` 'app': a request, a throw, a crash, a
+   * time-out) raises retryCount; platform-level does not. Only the latter may strand the event.
+   */
+  private retry(
+    event: QueuedEvent,
+    reason: string,
+    delayMs: number,
+    why: string,
+    cause: RetryCause = 'app',
+  ): void {
     this.trace('outcome', event, { retry: why, reason, inMs: delayMs });
     if (this.deps.jobs.isCancelled(event.jobId)) {
       // The job was cancelled while this attempt ran: no further attempt.
@@ -270,21 +346,41 @@ export class DeliveryEngine {
       this.trace('cancelled', event, {});
       return;
     }
-    const armed = this.schedule(event, 'retrying', delayMs, 0, why, () => {
-      event.retryCount++;
-      event.retryReason = reason;
-    });
+    const armed = this.schedule(
+      event,
+      'retrying',
+      delayMs,
+      0,
+      why,
+      () => {
+        if (cause === 'platform') event.platformRetries++;
+        else event.retryCount++;
+        event.retryReason = reason;
+      },
+      cause,
+    );
     if (armed) this.ctx.counters.add('events.retried');
   }
 
-  private drop(event: QueuedEvent, reason: string): void {
+  /**
+   * "If the retention window is exceeded due to platform level errors, the Async Event is not
+   * dropped but will no longer be retried automatically" (docs): it leaves the queue without
+   * counting as dropped, and its job keeps it in progress.
+   */
+  private strand(event: QueuedEvent, reason: string): void {
     event.timer?.cancel();
     this.active.delete(event);
     if (event.duplicate) return;
-    const now = this.ctx.clock.now();
-    this.ctx.counters.add('events.dropped');
-    this.deps.jobs.setStatus(event.jobId, event.eventId, 'failed');
-    this.droppedEvents.push({
+    this.ctx.counters.add('events.stranded');
+    this.strandedEvents.push(this.view(event, reason));
+    this.ctx.log(
+      `[events] ${event.eventId} of queue '${event.queueName}' is no longer retried after ${event.platformRetries} platform retries: ${reason}`,
+    );
+    this.trace('stranded', event, { platformRetries: event.platformRetries });
+  }
+
+  private view(event: QueuedEvent, reason: string): DroppedEventView {
+    return {
       eventId: event.eventId,
       jobId: event.jobId,
       queueName: event.queueName,
@@ -292,9 +388,18 @@ export class DeliveryEngine {
       retryCount: event.retryCount,
       ...(event.retryReason !== undefined ? { lastRetryReason: event.retryReason } : {}),
       publishedAt: event.publishedAt,
-      droppedAt: now,
+      droppedAt: this.ctx.clock.now(),
       reason,
-    });
+    };
+  }
+
+  private drop(event: QueuedEvent, reason: string): void {
+    event.timer?.cancel();
+    this.active.delete(event);
+    if (event.duplicate) return;
+    this.ctx.counters.add('events.dropped');
+    this.deps.jobs.setStatus(event.jobId, event.eventId, 'failed');
+    this.droppedEvents.push(this.view(event, reason));
     this.ctx.log(
       `[events] dropped ${event.eventId} of queue '${event.queueName}' after ${event.retryCount} retries: ${reason}`,
     );

@@ -16,7 +16,7 @@ export type { DroppedEventView } from './delivery-engine.js';
 export type { JobStats, JobView } from './job-registry.js';
 export type { ForgeAsyncEvent, RetryContext } from './queued-event.js';
 export { PLATFORM_RETRY_BACKOFF } from './backoff.js';
-export { PLATFORM_FAILURE_REASONS } from './attempt-outcome.js';
+export { MAX_RETRY_DATA_BYTES, PLATFORM_ERROR_REASON, PLATFORM_FAILURE_REASONS } from './attempt-outcome.js';
 export { DUPLICATE_MAX_GAP_MS } from './delivery-engine.js';
 
 export interface EventsOptions {
@@ -24,6 +24,11 @@ export interface EventsOptions {
   eventsPerMinute: number;
   /** How long an event may keep being retried before it is dropped. Forge: 24 h. */
   retentionMs: number;
+  /**
+   * How much retries after platform-level errors may add to an event's retention window. Forge:
+   * 72 h, "to a total of 96 hours" (docs: async-events-api, "Extending retention window").
+   */
+  maxRetentionExtensionMs: number;
   /** Push requests per chain started by one initial invocation before pushes answer 405. Forge: 1000. */
   cyclicPushLimit: number;
 }
@@ -31,6 +36,7 @@ export interface EventsOptions {
 export const DEFAULT_EVENTS_OPTIONS: EventsOptions = {
   eventsPerMinute: 500,
   retentionMs: 24 * 60 * 60 * 1000,
+  maxRetentionExtensionMs: 72 * 60 * 60 * 1000,
   cyclicPushLimit: CYCLIC_PUSH_LIMIT,
 };
 
@@ -58,6 +64,11 @@ export interface EventsEmulator {
   snapshot(): QueuedEventView[];
   /** Events dropped because their retention window ran out, oldest first. */
   dropped(): DroppedEventView[];
+  /**
+   * Events whose retention window, stretched by platform-level errors, ran out: Forge does not drop
+   * them but no longer retries them. Oldest first.
+   */
+  stranded(): DroppedEventView[];
   /** Every job (push call) so far with its stats. */
   jobs(): JobView[];
   /** One job's stats, as `getStats()` answers them; undefined for an unknown job. */
@@ -72,6 +83,8 @@ export function createEvents(
   const settings: EventsOptions = {
     eventsPerMinute: options.eventsPerMinute ?? DEFAULT_EVENTS_OPTIONS.eventsPerMinute,
     retentionMs: options.retentionMs ?? DEFAULT_EVENTS_OPTIONS.retentionMs,
+    maxRetentionExtensionMs:
+      options.maxRetentionExtensionMs ?? DEFAULT_EVENTS_OPTIONS.maxRetentionExtensionMs,
     cyclicPushLimit: options.cyclicPushLimit ?? DEFAULT_EVENTS_OPTIONS.cyclicPushLimit,
   };
   // One stream for the service; ids keep their own sub-stream so timing draws never shift them.
@@ -84,6 +97,7 @@ export function createEvents(
     jobs,
     chains,
     retentionMs: settings.retentionMs,
+    maxRetentionExtensionMs: settings.maxRetentionExtensionMs,
     random: random.fork('delivery'),
   });
   const publisher = new Publisher({
@@ -139,6 +153,7 @@ export function createEvents(
         ...(event.duplicate ? { duplicate: true } : {}),
       })),
     dropped: () => [...engine.dropped()],
+    stranded: () => [...engine.stranded()],
     jobs: () => jobs.views(),
     jobStats: (jobId) => {
       const job = jobs.views().find((j) => j.jobId === jobId);

@@ -24,13 +24,27 @@ export interface QueuedEvent {
   state: EventState;
   /** When the next attempt starts (or, in flight, when this one started). */
   dueAt: number;
+  /** Retries after a retry request or an app-level error; platform-level errors leave it alone. */
   retryCount: number;
+  /** Retries after platform-level errors (they get a retryContext, but not a higher retryCount). */
+  platformRetries: number;
   retryReason?: string;
   retryData?: unknown;
-  /** Consecutive concurrency hold-backs, and consecutive failed invocations: each backs off on its own. */
+  /**
+   * Consecutive concurrency hold-backs, consecutive failed invocations, and consecutive
+   * platform-level errors: each backs off on its own.
+   */
   heldBack: number;
   failures: number;
+  platformFailures: number;
+  /** How much platform-level errors have stretched the retention window so far (at most 72 h). */
+  retentionExtensionMs: number;
   timer?: TimerHandle;
+}
+
+/** When the event's retention window ends: 24 h from its push, plus what platform errors added. */
+export function retentionEnd(event: QueuedEvent, retentionMs: number): number {
+  return event.publishedAt + retentionMs + event.retentionExtensionMs;
 }
 
 /** `retryContext` of `@forge/events` `types.d.ts`. */
@@ -64,8 +78,8 @@ export function toForgeEvent(event: QueuedEvent, now: number, retentionMs: numbe
   };
   if (event.delayInSeconds !== undefined) out.delayInSeconds = event.delayInSeconds;
   if (event.concurrency) out.concurrency = { ...event.concurrency };
-  // Forge adds retryContext only to retries.
-  if (event.retryCount > 0) {
+  // Forge adds retryContext only to retries, whatever caused them.
+  if (event.retryCount > 0 || event.platformRetries > 0) {
     out.retryContext = {
       retryCount: event.retryCount,
       retryReason: event.retryReason ?? 'FUNCTION_RETRY_REQUEST',
@@ -73,7 +87,8 @@ export function toForgeEvent(event: QueuedEvent, now: number, retentionMs: numbe
         event.retryData === undefined ? undefined : (JSON.parse(JSON.stringify(event.retryData)) as unknown),
       retentionWindow: {
         startTime: new Date(event.publishedAt).toISOString(),
-        remainingTimeMs: Math.max(0, event.publishedAt + retentionMs - now),
+        // "including any extensions" (docs: RetentionWindow reference)
+        remainingTimeMs: Math.max(0, retentionEnd(event, retentionMs) - now),
       },
     };
   }

@@ -44,6 +44,12 @@ export const COUNTER_GROUPS = {
     'events.dropped',
     'events.cancelled',
     'events.rateLimited',
+    // Attempts failed inside the platform (the platformError fault): retried, retryCount unchanged.
+    'events.platformErrors',
+    // Past a window stretched by platform errors: not dropped, but no longer retried (docs).
+    'events.stranded',
+    // Retry requests whose retryData was not an object or over 4 KB: retried without it.
+    'events.retryDataRefused',
   ],
   // A throw, a crash and a timeout are each a failed invocation, shown apart.
   'Functions and Jira': [
@@ -52,6 +58,15 @@ export const COUNTER_GROUPS = {
     'functions.crashed',
     'functions.timedOut',
     'jira.requests',
+  ],
+  // Retries of product-event triggers: asked for by a returned InvocationError (at most 4), or made
+  // by the platform after a time-out or crash; gaveUp counts the retries not made.
+  'Product-event triggers': [
+    'triggers.retryRequested',
+    'triggers.retried',
+    'triggers.platformRetried',
+    'triggers.gaveUp',
+    'triggers.retryDataRefused',
   ],
 } as const;
 

@@ -23,6 +23,13 @@ export interface DeliveryFaults {
   reorder: number;
   /** Upper bound of the extra delay for reordered events, in ms. */
   reorderMaxDelayMs: number;
+  /**
+   * An attempt fails inside the platform (an internal server error): half the time before the
+   * consumer runs, half the time after it ran (its outcome is lost). The platform retries it with
+   * backoff without raising `retryCount`, and the retention window grows by the wait, up to 72 h
+   * more (docs: async-events-api, "Extending retention window").
+   */
+  platformError: number;
 }
 
 export interface CrashFaults {
@@ -46,7 +53,7 @@ export interface FaultPlan {
 export const NO_FAULTS: FaultPlan = {
   kvs: { serverError: 0, rateLimited: 0, timeout: 0 },
   push: { serverError: 0, rateLimited: 0, partial: 0 },
-  delivery: { duplicate: 0, reorder: 0, reorderMaxDelayMs: 30_000 },
+  delivery: { duplicate: 0, reorder: 0, reorderMaxDelayMs: 30_000, platformError: 0 },
   crash: { probability: 0, afterStorageCalls: [1, 3], kinds: ['consumer'] },
 };
 
