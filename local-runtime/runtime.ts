@@ -181,7 +181,11 @@ export class LocalForgeRuntime implements InvocationHost {
     return this.modules.invokeResolver(call);
   }
 
-  /** Delivers a Jira product event to every trigger subscribed to it. */
+  /**
+   * Delivers a Jira product event to every trigger subscribed to it; answers with the first
+   * deliveries. Retries run later on the clock (`runUntilIdle()` waits for them);
+   * `modules.triggerAttempts()` lists every attempt.
+   */
   fireProductEvent(eventType: string, payload?: ProductEventInput): Promise<ProductEventReport> {
     return this.modules.fireProductEvent(eventType, payload);
   }
@@ -243,9 +247,19 @@ export class LocalForgeRuntime implements InvocationHost {
     for (;;) {
       await this.clock.idle();
       if (this.clock.kind === 'virtual') {
-        if ((this.clock as VirtualClock).pendingTimers() === 0 && this.events.inFlight() === 0) return;
+        if (
+          (this.clock as VirtualClock).pendingTimers() === 0 &&
+          this.events.inFlight() === 0 &&
+          this.modules.pendingTriggerRetries() === 0
+        )
+          return;
       } else {
-        if (this.events.pending() === 0 && this.events.inFlight() === 0) return;
+        if (
+          this.events.pending() === 0 &&
+          this.events.inFlight() === 0 &&
+          this.modules.pendingTriggerRetries() === 0
+        )
+          return;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     }
@@ -267,6 +281,7 @@ export class LocalForgeRuntime implements InvocationHost {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.modules.close();
     this.events.close();
     this.clock.close();
     this.kvs.close();
