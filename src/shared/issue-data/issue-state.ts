@@ -1,9 +1,11 @@
 // The data the app keeps per Jira issue, shaped so that commands commute: every field a command
-// sets is a last-writer-wins register stamped with (time, command id), counters only add, and a
-// removed checklist item leaves a tombstone so a late-arriving edit cannot bring it back.
+// sets is a last-writer-wins register stamped with (time, command id), counters only add. It is
+// bounded by design: every collection has a documented limit, a removed checklist item leaves
+// nothing behind, and the limits together stay far inside Forge's 240 KiB per record
+// (docs/writer.md, "Bounded state"; test/writer/state-bounds.test.ts fills them all).
 import type { ActivityKind } from './commands';
 
-/** Orders concurrent writes: later `at` wins, ties broken by command id. */
+/** Orders concurrent writes: later `at` wins, ties broken by `id`, a short hash of the command id. */
 export interface Stamp {
   at: number;
   id: string;
@@ -14,13 +16,17 @@ export interface Register<T> {
   stamp: Stamp;
 }
 
+/** An item on the checklist. Only items that exist are stored: a removed item is deleted. */
 export interface ChecklistEntry {
-  /** Set once its `checklist.add` is applied; edits may arrive first and wait here unseen. */
-  added: boolean;
-  removed: boolean;
   text?: Register<string>;
   checked?: Register<boolean>;
   rank?: Register<number>;
+  /**
+   * Written by earlier releases: entries waiting for their add (`added: false`) and tombstones of
+   * removed items (`removed: true`). Never written now; dropped from a record on its next write.
+   */
+  added?: boolean;
+  removed?: boolean;
 }
 
 export interface ExternalEvent {
@@ -55,8 +61,18 @@ export interface IssueState {
   deletedAt?: number;
 }
 
-export const MAX_CHECKLIST_ITEMS = 200;
+/**
+ * The documented limits of one issue's data. Filled to the last character with 3-byte UTF-8
+ * text, they come to about 160 KB (test/writer/state-bounds.test.ts), under the writer's 200 KiB
+ * guard and a third under Forge's 240 KiB per record.
+ */
+export const MAX_CHECKLIST_ITEMS = 100;
+/** Characters of an item's text (Jira's own limit for an issue summary). */
+export const MAX_ITEM_TEXT = 255;
 export const MAX_EXTERNAL_EVENTS = 20;
+/** Report kinds with a stored result per issue, and statuses per time-in-status result. */
+export const MAX_REPORT_KINDS = 2;
+export const MAX_REPORT_STATUSES = 40;
 
 export function emptyIssueState(): IssueState {
   return {
@@ -81,10 +97,15 @@ export interface ChecklistItemView {
   checked: boolean;
 }
 
-/** The checklist as people see it: added, not removed, ordered by rank then id. */
+/** An entry people see: every stored one, except what earlier releases left behind. */
+export function isVisible(entry: ChecklistEntry): boolean {
+  return entry.added !== false && entry.removed !== true;
+}
+
+/** The checklist as people see it, ordered by rank then id. */
 export function checklistView(state: IssueState): ChecklistItemView[] {
   return Object.entries(state.checklist)
-    .filter(([, e]) => e.added && !e.removed)
+    .filter(([, e]) => isVisible(e))
     .sort(
       ([ia, a], [ib, b]) => (a.rank?.value ?? 0) - (b.rank?.value ?? 0) || (ia < ib ? -1 : ia > ib ? 1 : 0),
     )

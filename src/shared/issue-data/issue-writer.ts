@@ -11,10 +11,10 @@ export const issueId = z.string().regex(/^[0-9]{1,18}$/, 'an issue id is the num
 export const COMMAND_SOURCES = ['ui', 'jira-webhook', 'external-webhook', 'report-job'] as const;
 
 /**
- * A deleted issue's tombstone lives as long as receipts do (8 days): past Forge's redelivery
- * window, so a command delivered late still meets it and is refused; then it expires on its own.
+ * A deleted issue's tombstone outlives every command that may still reach it: redeliveries (96 h)
+ * and dead letters, which can be replayed for 30 days. Then it expires on its own.
  */
-export const DELETED_ISSUE_TTL = { value: 8, unit: 'DAYS' } as const;
+export const DELETED_ISSUE_TTL = { value: 31, unit: 'DAYS' } as const;
 
 export const issueWriter = defineWriter({
   name: 'issue-data',

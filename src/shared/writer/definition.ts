@@ -38,6 +38,12 @@ export interface WriterLimits {
   maxEnvelopeBytes: number;
   /** Commands per queue event: enough for one consumer run to settle well inside its time-out. */
   maxCommandsPerEvent: number;
+  /**
+   * A partition's stored record (JSON, UTF-8) may not grow past this: a command that would make it
+   * larger is refused at once with the sizes in its reason, never retried. Forge refuses values
+   * over 240 KiB; the default leaves 40 KiB of margin.
+   */
+  maxStateBytes: number;
 }
 
 export interface WriterDefinition<Commands extends z.ZodType<AnyCommand>, S, Name extends string> {
@@ -68,7 +74,14 @@ export interface WriterDefinition<Commands extends z.ZodType<AnyCommand>, S, Nam
   expireState?: (state: S) => Ttl | undefined;
 }
 
-export const DEFAULT_LIMITS: WriterLimits = { maxEnvelopeBytes: 16 * 1024, maxCommandsPerEvent: 240 };
+export const DEFAULT_LIMITS: WriterLimits = {
+  maxEnvelopeBytes: 16 * 1024,
+  maxCommandsPerEvent: 240,
+  maxStateBytes: 200 * 1024,
+};
+
+/** Forge's limit on one stored value. */
+export const FORGE_MAX_VALUE_BYTES = 240 * 1024;
 
 /** The names and limits the core derives from a definition: all that needs no state type. */
 export interface WriterLayout {
@@ -114,6 +127,11 @@ export function resolveDefinition<Commands extends z.ZodType<AnyCommand>, S, Nam
   const limits = { ...DEFAULT_LIMITS, ...definition.limits };
   if (!(limits.maxCommandsPerEvent >= 1 && limits.maxEnvelopeBytes >= 256))
     throw new WriterError('invalid-definition', 'limits must allow at least one command of 256 bytes');
+  if (!(limits.maxStateBytes > 0 && limits.maxStateBytes <= FORGE_MAX_VALUE_BYTES))
+    throw new WriterError(
+      'invalid-definition',
+      `limits.maxStateBytes must be at most ${FORGE_MAX_VALUE_BYTES}`,
+    );
   const idField = `${partition.name}Id`;
   const sources = definition.sources ? z.enum(definition.sources) : z.string().min(1).max(50);
   return {

@@ -5,6 +5,8 @@ import type { z } from 'zod';
 export type WriterErrorCode =
   /** A command or envelope does not match the writer's schemas. Nothing was enqueued. */
   | 'invalid-command'
+  /** A command id (an idempotency key) was already used for a different command. Pick a new id. */
+  | 'command-id-reused'
   /** A push failed after its retries; `notEnqueued` names the commands that are not on the queue. */
   | 'not-enqueued'
   /** More ids than one storage request reads (25). */
@@ -20,6 +22,7 @@ export type WriterErrorCode =
 
 const RETRYABLE: Record<WriterErrorCode, boolean> = {
   'invalid-command': false,
+  'command-id-reused': false,
   'not-enqueued': true,
   'too-many-ids': false,
   'storage-unavailable': true,

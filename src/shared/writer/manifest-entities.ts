@@ -31,6 +31,7 @@ export function manifestEntities(config: WriterLayout): ManifestEntity[] {
         version: { type: 'integer' },
         reason: { type: 'string' },
         settledAt: { type: 'float' },
+        fingerprint: { type: 'string' },
       },
       indexes: [{ name: config.receiptIndex, partition: [id], range: ['settledAt'] }],
     },

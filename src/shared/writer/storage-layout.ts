@@ -4,7 +4,11 @@
 import type { AnyEnvelope, PartitionField } from './envelope';
 import type { WriterConfig, WriterLayout } from './definition';
 
-/** One per partition, keyed by its id. `version` counts the commands applied to it. */
+/**
+ * One per partition, keyed by its id. `version` counts the commands applied to it; `updatedAt`
+ * grows with every commit (applied or refused commands alike), so a commit conditioned on both
+ * fails if anyone committed since it read the record.
+ */
 export interface StateRecord<S> {
   version: number;
   updatedAt: number;
@@ -24,8 +28,11 @@ export interface ReceiptRecord {
   status: SettledStatus;
   /** The partition's version after the command was applied, or at which it was refused. */
   version: number;
-  reason: string;
+  /** Why it was refused or dead-lettered; absent when applied (Forge refuses empty strings). */
+  reason?: string;
   settledAt: number;
+  /** A hash of the command's content, to tell a retry from a different command reusing the id. */
+  fingerprint?: string;
   [partitionField: string]: unknown;
 }
 
@@ -34,6 +41,12 @@ export interface ReceiptRecord {
  * still finds its receipt; after that they expire on their own and cost no storage.
  */
 export const RECEIPT_TTL = { value: 8, unit: 'DAYS' } as const;
+
+/**
+ * How long a dead letter (and its `dead-lettered` receipt) can be replayed or discarded. A
+ * discarded letter is kept for the receipt TTL, for the record.
+ */
+export const DEAD_LETTER_TTL = { value: 30, unit: 'DAYS' } as const;
 
 export type DeadLetterStatus = 'open' | 'replayed' | 'discarded' | 'malformed';
 
@@ -46,7 +59,7 @@ export interface DeadLetterRecord {
   createdAt: number;
   /** The command as it was enqueued (`open`/`replayed`/`discarded`), or the raw event (`malformed`). */
   envelope: AnyEnvelope | { raw: string };
-  /** Empty for a malformed event that named no readable partition. */
+  /** The partition field is absent for a malformed event that named no readable partition. */
   [partitionField: string]: unknown;
 }
 
@@ -66,6 +79,7 @@ export function partitionOf(config: Pick<WriterLayout, 'idField'>, item: object)
   return typeof id === 'string' ? id : '';
 }
 
+/** A partition's record before any command: version 0, never committed. */
 export function emptyStateRecord<S>(config: WriterConfig<S>, id: string): StateRecord<S> {
   return { [config.idField]: id, version: 0, updatedAt: 0, state: config.initialState() };
 }

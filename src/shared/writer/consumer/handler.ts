@@ -1,18 +1,22 @@
 // The queue consumer: the only writer of partition state. Validates the event, settles its
 // commands (one read, one pass, conditional commits), and asks for a later retry or dead-letters
-// what is left.
+// what is left. Every delivery counts as an attempt, a crashed one included (Forge's retryCount
+// grows on app-level errors even when the retryData it carries is the previous one), so a crash
+// loop ends in the dead letters instead of running for the whole retention window.
 import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { ForgeKvsAPIError } from '@forge/kvs';
 import type { WriterConfig } from '../definition';
 import { parseCommandEvent } from '../event-body';
 import { describeStorageError } from '../storage-errors';
-import { deadLetterCommands, recordMalformed } from './dead-letter-writer';
+import { deadLetterCommands, recordMalformed, recordReusedIds } from './dead-letter-writer';
 import {
   backoffSeconds,
   encodeRetryData,
+  MAX_ATTEMPTS,
   mustDeadLetter,
   readRetryState,
   type RetryContext,
+  type RetryData,
 } from './retry-policy';
 import { settleCommands } from './settle-commands';
 
@@ -29,16 +33,40 @@ export type ConsumerHandler = (event: QueueEvent, context?: unknown) => Promise<
 export function consumerHandler<S>(config: WriterConfig<S>): ConsumerHandler {
   return async (event) => {
     const retry = readRetryState(event.retryContext);
+    const attempt = retry.attempt + 1;
     const parsed = parseCommandEvent(config, event.body);
+    const eventId = event.eventId ?? event.jobId ?? 'unknown';
     let malformedRecorded = retry.malformedRecorded ?? false;
     if (parsed.malformed.length > 0 && !malformedRecorded) {
-      for (const m of parsed.malformed)
-        console.error(`Malformed command in event ${event.eventId ?? '?'}: ${m.reason}`);
+      for (const m of parsed.malformed) console.error(`Malformed command in event ${eventId}: ${m.reason}`);
       try {
-        await recordMalformed(config, event.eventId ?? event.jobId ?? 'unknown', parsed.malformed);
+        await recordMalformed(config, eventId, parsed.malformed);
         malformedRecorded = true;
       } catch (error) {
-        return retryLater(retry.attempt + 1, error, retry.settled ?? [], false);
+        return retryLater(attempt, error, { settled: retry.settled ?? [], malformedRecorded: false });
+      }
+    }
+    const deadLetter = async (commands: typeof parsed.commands, reason: string) => {
+      await deadLetterCommands(config, commands, reason, attempt, { replay: parsed.replay });
+      console.warn(`Dead-lettered ${commands.length} command(s) after ${attempt} attempt(s): ${reason}`);
+    };
+
+    // Delivered this often without settling (crashes and time-outs included): stop trying.
+    if (attempt > MAX_ATTEMPTS) {
+      try {
+        const settled = new Set(retry.settled);
+        await deadLetter(
+          parsed.commands.filter((c) => !settled.has(c.commandId)),
+          `delivered ${attempt} times without settling; ${retry.reason ?? 'crashes or time-outs'}`,
+        );
+        return undefined;
+      } catch (error) {
+        const next = {
+          settled: retry.settled ?? [],
+          malformedRecorded,
+          ...(retry.reason ? { reason: retry.reason } : {}),
+        };
+        return retryLater(attempt, error, next, 60);
       }
     }
 
@@ -46,34 +74,52 @@ export function consumerHandler<S>(config: WriterConfig<S>): ConsumerHandler {
       alreadySettled: retry.settled,
       replay: parsed.replay,
     });
+    if (result.reusedIds.length > 0) {
+      console.error(`${result.reusedIds.length} command(s) reuse the id of a different, settled command`);
+      try {
+        await recordReusedIds(config, result.reusedIds);
+      } catch (error) {
+        console.error(`Recording them failed: ${describeStorageError(error)}`);
+      }
+    }
     if (result.unsettled.length === 0 && !result.error) return undefined;
 
-    const attempt = retry.attempt + 1;
+    if (result.permanent !== undefined) {
+      // Retrying cannot help: fail fast, with the reason, where someone can see and replay it.
+      try {
+        await deadLetter(result.unsettled, result.permanent);
+        return undefined;
+      } catch (error) {
+        const next = { settled: [...result.settled], malformedRecorded, reason: result.permanent };
+        return retryLater(attempt, error, next, 60);
+      }
+    }
     const reason = result.error
       ? `storage error: ${describeStorageError(result.error)}`
       : `version conflicts persisted after ${result.conflicts} attempts`;
     let delay = backoffSeconds(attempt);
     if (mustDeadLetter(attempt, retry.remainingMs, delay)) {
       try {
-        await deadLetterCommands(config, result.unsettled, reason, attempt);
-        console.warn(
-          `Dead-lettered ${result.unsettled.length} command(s) after ${attempt} attempts: ${reason}`,
-        );
+        await deadLetter(result.unsettled, reason);
         return undefined;
       } catch (error) {
         console.error(`Dead-lettering failed, retrying in a minute: ${describeStorageError(error)}`);
         delay = Math.min(delay, 60);
       }
     }
-    return retryLater(attempt, result.error, [...result.settled], malformedRecorded, delay);
+    return retryLater(
+      attempt,
+      result.error,
+      { settled: [...result.settled], malformedRecorded, reason },
+      delay,
+    );
   };
 }
 
 function retryLater(
   attempt: number,
   error: unknown,
-  settled: string[],
-  malformedRecorded: boolean,
+  data: Omit<RetryData, 'attempt'>,
   delay?: number,
 ): InvocationError {
   const rateLimited = error instanceof ForgeKvsAPIError && error.responseDetails.status === 429;
@@ -82,6 +128,10 @@ function retryLater(
     retryReason: rateLimited
       ? InvocationErrorCode.FUNCTION_UPSTREAM_RATE_LIMITED
       : InvocationErrorCode.FUNCTION_RETRY_REQUEST,
-    retryData: encodeRetryData({ attempt, settled, malformedRecorded }),
+    retryData: encodeRetryData({
+      attempt,
+      ...data,
+      ...(data.reason ? { reason: data.reason.slice(0, 300) } : {}),
+    }),
   });
 }

@@ -19,6 +19,8 @@ const retryData = z.object({
   attempt: z.number().int().nonnegative(),
   settled: z.array(z.string()).optional(),
   malformedRecorded: z.boolean().optional(),
+  /** Why the last delivery did not settle, for the dead letter if it comes to that. */
+  reason: z.string().max(300).optional(),
 });
 export type RetryData = z.infer<typeof retryData>;
 
@@ -32,10 +34,20 @@ export interface RetryState extends RetryData {
   remainingMs: number;
 }
 
+/**
+ * What earlier deliveries left. The attempt is the larger of the one the consumer recorded and
+ * Forge's retryCount: after a crash or a time-out, Forge hands back the previous retryData while
+ * retryCount has grown.
+ */
 export function readRetryState(context: RetryContext | undefined): RetryState {
   const parsed = retryData.safeParse(context?.retryData);
-  const data = parsed.success ? parsed.data : { attempt: context?.retryCount ?? 0 };
-  return { ...data, remainingMs: context?.retentionWindow?.remainingTimeMs ?? RETENTION_MS };
+  const counted = typeof context?.retryCount === 'number' ? context.retryCount : 0;
+  const data = parsed.success ? parsed.data : { attempt: 0 };
+  return {
+    ...data,
+    attempt: Math.max(data.attempt, counted),
+    remainingMs: context?.retentionWindow?.remainingTimeMs ?? RETENTION_MS,
+  };
 }
 
 /** Seconds before redelivery `attempt` (1 = the first): full jitter, 1 s up to 2 * 2^attempt s, at most 900 s. */

@@ -1,14 +1,31 @@
 // Settles a batch of commands: load every partition in one read, apply in one pass, commit in as
-// few conditional transactions as the limits allow. A conflict is resolved right here (reload with
-// the receipts of the commands involved, drop what is already settled, re-apply) a few times,
-// with jitter, before the caller asks the queue for a later retry.
+// few conditional transactions as the limits allow. Each commit is conditioned on its partition's
+// record being unchanged since the read (serializing writers) and each receipt on not existing yet
+// (deduplicating commands without reading receipts first).
+//
+// When a commit fails, the next read (now with the receipts) decides what happened, from the data
+// rather than the error's code, which Forge does not document (docs/platform.md): if the partition
+// moved or the receipts appeared, it was a conflict (or a write that went through before a
+// time-out), retried right here a few times with jitter. If nothing moved, the platform may fail
+// every condition on a key that does not exist (also undocumented): the commit is retried with
+// the receipts already read and written without conditions, and a missing record created first,
+// so nothing depends on such a condition passing. If that fails too, the error is transient
+// (retry later) or permanent (fail now, with its reason).
+import { ForgeKvsAPIError } from '@forge/kvs';
 import { BACKOFF, backoffMs, sleep as realSleep } from '../backoff';
 import type { WriterConfig, WriterLayout } from '../definition';
 import type { AnyEnvelope } from '../envelope';
-import { loadStatesAndReceipts } from '../state-store';
-import { isCommitConflict } from '../storage-errors';
+import { fingerprintOf } from '../fingerprint';
+import { loadStatesAndReceipts, type Loaded } from '../state-store';
+import { describeStorageError } from '../storage-errors';
 import { partitionOf } from '../storage-layout';
-import { executeTransaction, packTransactions } from './commit';
+import {
+  createStateRecords,
+  executeTransaction,
+  packTransactions,
+  type Expected,
+  type Transaction,
+} from './commit';
 import { settlePass } from './settle-pass';
 
 export const INLINE_ATTEMPTS = 3;
@@ -19,8 +36,12 @@ export interface SettleResult {
   /** Commands still without a receipt. */
   unsettled: AnyEnvelope[];
   conflicts: number;
-  /** A storage failure that stopped the work (not a conflict). */
+  /** A transient storage failure that stopped the work: retry later. */
   error?: unknown;
+  /** A failure that retrying cannot fix (a 4xx that is not a conflict): the unsettled commands fail now. */
+  permanent?: string;
+  /** Commands whose id was already settled for a different command: never applied, to be reported. */
+  reusedIds: AnyEnvelope[];
 }
 
 export interface SettleOptions {
@@ -32,62 +53,153 @@ export interface SettleOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+interface FailedCommit {
+  expected: Map<string, Expected>;
+  commandIds: string[];
+  error: unknown;
+}
+
+/** Failed, and nothing stored explains why: what is known of the error decides. */
+type Unexplained = 'retry-now' | 'retry-later' | 'permanent';
+
 export async function settleCommands<S>(
   config: WriterConfig<S>,
   commands: readonly AnyEnvelope[],
   options: SettleOptions = {},
 ): Promise<SettleResult> {
   const settled = new Set<string>(options.alreadySettled);
+  const reusedIds: AnyEnvelope[] = [];
   const attempts = options.inlineAttempts ?? INLINE_ATTEMPTS;
   const sleep = options.sleep ?? realSleep;
   let pending = uniqueById(commands).filter((c) => !settled.has(c.commandId));
-  let lookUpReceipts = false;
   let conflicts = 0;
+  let failures: FailedCommit[] = [];
+  let unexplainedBefore = false;
+  /** Receipts read with the states and written without conditions, records created first. */
+  let readFirst = false;
+  let lookUpReceipts = false;
+  const result = (extra: Partial<SettleResult> = {}): SettleResult => ({
+    settled,
+    unsettled: pending.filter((c) => !settled.has(c.commandId)),
+    conflicts,
+    reusedIds,
+    ...extra,
+  });
   try {
-    for (let attempt = 0; attempt < attempts && pending.length > 0; attempt++) {
-      if (attempt > 0) await sleep(backoffMs(BACKOFF.conflict, attempt - 1));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0 && failures.length > 0) await sleep(backoffMs(BACKOFF.conflict, attempt - 1));
       const byPartition = groupByPartition(config, pending);
-      const { states, receipts } = await loadStatesAndReceipts(
+      const loaded = await loadStatesAndReceipts(
         config,
         [...byPartition.keys()],
         lookUpReceipts ? pending.map((c) => c.commandId) : [],
       );
-      for (const receipt of receipts.values()) {
-        if (!(options.replay && receipt.status === 'dead-lettered')) settled.add(receipt.commandId);
+      for (const cmd of pending) {
+        const receipt = loaded.receipts.get(cmd.commandId);
+        if (!receipt || (options.replay && receipt.status === 'dead-lettered')) continue;
+        settled.add(cmd.commandId);
+        if (receipt.fingerprint !== undefined && receipt.fingerprint !== fingerprintOf(config, cmd))
+          reusedIds.push(cmd);
+      }
+      pending = pending.filter((c) => !settled.has(c.commandId));
+
+      // What the failed commits of the last round were: decided from what is stored now.
+      let unexplained = false;
+      for (const failure of failures) {
+        if (moved(failure, loaded, settled)) {
+          conflicts += 1;
+          continue;
+        }
+        if (!readFirst) {
+          readFirst = true; // a condition on a missing key may have failed: stop relying on one
+          continue;
+        }
+        const verdict = unexplainedFailure(failure.error, unexplainedBefore);
+        if (verdict === 'retry-later') return result({ error: failure.error });
+        if (verdict === 'permanent')
+          return result({ permanent: `storage refused the write: ${describeStorageError(failure.error)}` });
+        unexplained = true;
+      }
+      unexplainedBefore = unexplained;
+      failures = [];
+      if (pending.length === 0 || attempt >= attempts) break;
+
+      if (readFirst && loaded.missing.size > 0) {
+        await createStateRecords(config, loaded.missing);
+        continue; // read the created records back, then commit on them
       }
       const now = Date.now();
       const chunks = [...byPartition].map(([id, cmds]) =>
         settlePass(
           config,
           id,
-          states.get(id)!,
+          loaded.states.get(id)!,
+          !loaded.missing.has(id),
           cmds.filter((c) => !settled.has(c.commandId)),
           now,
         ),
       );
-      const conflicted = new Set<string>();
+      const failed = new Set<string>();
       for (const transaction of packTransactions(chunks)) {
         // A later chunk of a partition whose earlier chunk failed cannot succeed: save the write.
-        if (transaction.some((chunk) => conflicted.has(chunk.partitionId))) {
-          transaction.forEach((chunk) => conflicted.add(chunk.partitionId));
+        if (transaction.some((chunk) => failed.has(chunk.partitionId))) {
+          transaction.forEach((chunk) => failed.add(chunk.partitionId));
           continue;
         }
         try {
-          await executeTransaction(config, transaction, options.replay ?? false);
+          await executeTransaction(config, transaction, {
+            receipts: readFirst ? 'unconditioned' : 'new-only',
+            replay: options.replay ?? false,
+          });
           for (const chunk of transaction) for (const r of chunk.receipts) settled.add(r.commandId);
         } catch (error) {
-          if (!isCommitConflict(error)) throw error;
-          conflicts += 1;
-          transaction.forEach((chunk) => conflicted.add(chunk.partitionId));
+          transaction.forEach((chunk) => failed.add(chunk.partitionId));
+          failures.push(failedCommit(transaction, error));
         }
       }
       pending = pending.filter((c) => !settled.has(c.commandId));
       lookUpReceipts = true;
     }
-    return { settled, unsettled: pending, conflicts };
+    return result();
   } catch (error) {
-    return { settled, unsettled: pending.filter((c) => !settled.has(c.commandId)), conflicts, error };
+    return result({ error });
   }
+}
+
+function failedCommit<S>(transaction: Transaction<S>, error: unknown): FailedCommit {
+  const expected = new Map<string, Expected>();
+  for (const chunk of transaction)
+    if (!expected.has(chunk.partitionId)) expected.set(chunk.partitionId, chunk.expected);
+  return { expected, commandIds: transaction.flatMap((c) => c.receipts.map((r) => r.commandId)), error };
+}
+
+/** Someone committed on one of the partitions since, or the commit itself went through. */
+function moved(failure: FailedCommit, loaded: Loaded<unknown>, settled: Set<string>): boolean {
+  if (failure.commandIds.some((id) => settled.has(id))) return true;
+  for (const [id, expected] of failure.expected) {
+    const stored = loaded.states.get(id);
+    const present = !loaded.missing.has(id);
+    if (
+      expected === 'absent'
+        ? present
+        : !present || stored!.version !== expected.version || stored!.updatedAt !== expected.updatedAt
+    )
+      return true;
+  }
+  return false;
+}
+
+/**
+ * A failed commit that nothing stored explains. A 409 may be two transactions cancelling each
+ * other, and a 4xx seen once may be a condition failure under another name: both are retried at
+ * once. A 4xx seen twice in a row is permanent (a value too large, say). Rate limits, server
+ * errors and time-outs are retried later, with backoff.
+ */
+function unexplainedFailure(error: unknown, seenBefore: boolean): Unexplained {
+  const status = error instanceof ForgeKvsAPIError ? error.responseDetails.status : undefined;
+  if (status === undefined || status === 429 || status >= 500 || status < 400) return 'retry-later';
+  if (status === 409 || !seenBefore) return 'retry-now';
+  return 'permanent';
 }
 
 function uniqueById(commands: readonly AnyEnvelope[]): AnyEnvelope[] {
