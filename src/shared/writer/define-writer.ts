@@ -3,6 +3,7 @@
 // Types are inferred from your zod schema. See docs/use-in-your-app.md.
 import type { z } from 'zod';
 import { applyEnvelope } from './apply';
+import { deadLetterCommands } from './consumer/dead-letter-writer';
 import { consumerHandler, type ConsumerHandler } from './consumer/handler';
 import { discardDeadLetters, listDeadLetters, replayDeadLetters, type DeadLetterPage } from './dead-letters';
 import {
@@ -62,6 +63,11 @@ export interface Writer<Cmd extends AnyCommand, S, Name extends string> {
     list(status?: DeadLetterStatus, options?: { limit?: number; cursor?: string }): Promise<DeadLetterPage>;
     replay(ids: readonly string[]): Promise<EnqueueResult>;
     discard(ids: readonly string[]): Promise<void>;
+    /**
+     * Keeps commands a producer could not enqueue (pushes kept failing) as open dead letters, so
+     * they are listed and replayable instead of lost. Commands already settled are left alone.
+     */
+    park(envelopes: readonly Envelope<Cmd, Name>[], reason: string): Promise<void>;
   };
   /** The custom entities to declare in manifest.yml. */
   manifestEntities(): ManifestEntity[];
@@ -104,6 +110,7 @@ export function defineWriter<Commands extends z.ZodType<AnyCommand>, S, Name ext
       list: (status, options) => listDeadLetters(config, status, options),
       replay: (ids) => replayDeadLetters(config, ids),
       discard: (ids) => discardDeadLetters(config, ids),
+      park: (envelopes, reason) => deadLetterCommands(config, [...envelopes], reason, 0),
     },
     manifestEntities: () => manifestEntities(config),
     config,

@@ -13,6 +13,7 @@ import type { WriterLayout } from './definition';
 import type { AnyEnvelope } from './envelope';
 import { CommandValidationError, EnqueueError, describeIssues, type CommandProblem } from './errors';
 import { COMMAND_EVENT_VERSION, type CommandEventBody } from './event-body';
+import { claimCommandIds } from './id-claims';
 import { partitionOf } from './storage-layout';
 
 /** Forge: at most 50 events and 200 KB per push. We keep a margin under the byte limit. */
@@ -35,6 +36,12 @@ export interface EnqueueOptions {
   maxCommandsPerEvent?: number;
   /** Marks the events as a replay of dead letters (see `deadLetters.replay`). */
   replay?: boolean;
+  /**
+   * Claim each command id with its command's fingerprint first (see id-claims.ts): for ids chosen
+   * by people or other systems, so that a retry passes and a different command under a used id
+   * is refused with `command-id-reused` before anything is queued. One more write per command.
+   */
+  claimIds?: boolean;
   /** Where to push; tests and benchmarks may pass their own. Default: the writer's queue. */
   queue?: Pick<Queue, 'push'>;
 }
@@ -51,6 +58,7 @@ export async function enqueue(
   options: EnqueueOptions = {},
 ): Promise<EnqueueResult> {
   const valid = validate(config, commands);
+  if (options.claimIds) await claimCommandIds(config, valid);
   const events = packEvents(config, valid, options);
   const pushes = packPushes(events);
   const queue = options.queue ?? new Queue({ key: config.queue });
