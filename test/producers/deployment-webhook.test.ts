@@ -50,9 +50,9 @@ describe('deployment web trigger', () => {
     ]);
   });
 
-  it('takes an issue id without a Jira look-up, and a re-sent event applies once', async () => {
+  it('applies a re-sent event once', async () => {
     await ready();
-    const body = deployment({ issueKey: undefined, issueId: '10002', url: undefined });
+    const body = deployment({ issueKey: 'APP-2', url: undefined });
     const first = await callSigned(rt, { body });
     const again = await callSigned(rt, { body }); // the CI system retries with a new nonce
     expect(first.statusCode).toBe(202);
@@ -167,6 +167,12 @@ describe('deployment web trigger', () => {
         call: () => callSigned(rt, { body: deployment({ issueId: '10001' }) }),
       },
       {
+        name: 'an id instead of a key',
+        status: 400,
+        error: 'invalid-body',
+        call: () => callSigned(rt, { body: deployment({ issueKey: undefined, issueId: '10001' }) }),
+      },
+      {
         name: 'neither key nor id',
         status: 400,
         error: 'invalid-body',
@@ -222,7 +228,7 @@ describe('deployment web trigger', () => {
     expect(pushes(rt)).toBe(1);
   });
 
-  it('answers 503 when the push fails, and frees the nonce so the same request can be retried', async () => {
+  it('answers 503 when the push fails, and claims no nonce, so the same request can be retried', async () => {
     await ready();
     rt.setFaults({ push: { serverError: 1 } });
     const call = { body: deployment(), nonce: 'b1946ac9-2b1f-4d3c-9a49-000000000002' };

@@ -4,15 +4,20 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { kvs } from '@forge/kvs';
 import { createRuntime, type LocalForgeRuntime } from '../../local-runtime/index.js';
-import { WEBHOOK_SECRET_KEY } from '../../src/producers/deployments/webhook-secret.js';
+import { forgetSecretCopies, WEBHOOK_SECRET_KEY } from '../../src/producers/deployments/webhook-secret.js';
 import { signRequest } from '../../src/producers/deployments/webhook-signature.js';
 import { type IssueRecord, type IssueReceipt } from '../../src/shared/issue-data/issue-writer.js';
 
 export const appDir = path.resolve(import.meta.dirname, '../..');
 export const SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
 
-/** `logs` collects every line the runtime logs, app logs included. */
+/**
+ * `logs` collects every line the runtime logs, app logs included. A fresh runtime is a fresh
+ * installation, but the app's modules (and the web trigger's copy of its secret) live as long as
+ * the test process: the copy is dropped, as a new instance would start without one.
+ */
 export function startApp(seed = 1, logs?: string[]): Promise<LocalForgeRuntime> {
+  forgetSecretCopies();
   return createRuntime({ appDir, seed, ...(logs ? { log: (line: string) => logs.push(line) } : {}) });
 }
 

@@ -1,14 +1,16 @@
 // External CI/CD deployment events, through a signed web trigger. The trigger only checks and
-// enqueues (one secret read, one nonce write, at most one Jira look-up, one push) and answers 202:
-// the consumer does the work. Bad input always gets a 4xx; our own failures a 503, never a 500.
+// enqueues (a signature checked against an in-memory copy of the secret, one nonce read, one Jira
+// look-up, one push, one nonce write) and answers 202: the consumer does the work. Bad input always
+// gets a 4xx; our own failures a 503, never a 500, and a 503 leaves nothing claimed, so the caller
+// may retry the identical signed request.
 import { z } from 'zod';
 import { issueWriter } from '../../shared/issue-data/issue-writer';
 import { describeIssues } from '../../shared/writer';
 import { deploymentBody, deploymentCommand } from './deployment-event';
 import { issueIdForKey } from '../jira-issue-lookup';
 import { errorResponse, jsonResponse, type WebTriggerResponse } from './web-response';
-import { claimNonce, releaseNonce } from './webhook-nonce';
-import { readWebhookSecret } from './webhook-secret';
+import { nonceUsed, recordNonce } from './webhook-nonce';
+import { checkWithSecret } from './webhook-secret';
 import { readSignedHeaders, signatureMatches } from './webhook-signature';
 
 /** Deployment events are small; anything bigger is refused before any work. */
@@ -22,23 +24,18 @@ const webTriggerRequest = z.object({
 });
 
 export async function handler(request: unknown): Promise<WebTriggerResponse> {
-  let claimedNonce: string | undefined;
   try {
-    return await handle(request, (nonce) => (claimedNonce = nonce));
+    return await handle(request);
   } catch (error) {
     // Name and message only: neither holds the secret, the signature or the body.
     console.error(
       `Deployment webhook failed: ${error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error'}`,
     );
-    if (claimedNonce !== undefined) await releaseNonce(claimedNonce);
     return errorResponse(503, 'unavailable', 'the event could not be accepted right now; retry later');
   }
 }
 
-async function handle(
-  request: unknown,
-  onNonceClaimed: (nonce: string) => void,
-): Promise<WebTriggerResponse> {
+async function handle(request: unknown): Promise<WebTriggerResponse> {
   const parsedRequest = webTriggerRequest.safeParse(request);
   if (!parsedRequest.success)
     return refuse(400, 'invalid-request', 'the request is not a web trigger request');
@@ -52,11 +49,12 @@ async function handle(
   // Header form and timestamp window first: they cost no storage read.
   const auth = readSignedHeaders(headers, Date.now());
   if (!auth.ok) return refuse(401, auth.error, auth.message);
-  const secret = await readWebhookSecret();
-  if (secret === undefined) {
+  // Against the in-memory copy of the secret: no storage read while it is fresh (webhook-secret.ts).
+  const checked = await checkWithSecret((secret) => signatureMatches(secret, auth.signed, body));
+  if (checked === 'not-configured') {
     return refuse(503, 'not-configured', 'no webhook secret is configured; an admin must create one');
   }
-  if (!signatureMatches(secret, auth.signed, body)) {
+  if (checked === 'mismatch') {
     return refuse(401, 'bad-signature', 'the signature does not match the body');
   }
 
@@ -70,18 +68,26 @@ async function handle(
   if (!parsed.success) return refuse(400, 'invalid-body', describeIssues(parsed.error.issues));
   const event = parsed.data;
 
-  // Claimed before any look-up or push, so a replay causes no work at all.
-  if (!(await claimNonce(auth.signed.nonce))) {
+  // A replay of an accepted request causes no Jira look-up and no push.
+  if (await nonceUsed(auth.signed.nonce)) {
     return refuse(409, 'replayed-nonce', 'this nonce was already used; sign each request with a new one');
   }
-  onNonceClaimed(auth.signed.nonce);
-
-  const issueId = event.issueId ?? (await issueIdForKey(event.issueKey!));
+  const issueId = await issueIdForKey(event.issueKey);
   if (issueId === undefined) return refuse(404, 'unknown-issue', `no issue ${event.issueKey} in Jira`);
   const { commandId, command } = deploymentCommand(event, issueId);
   const { commandIds } = await issueWriter.enqueue(
     issueWriter.command(issueId, command, { source: 'external-webhook', commandId }),
   );
+  // Recorded only now, so a request that failed before this point can be retried as it is.
+  try {
+    await recordNonce(auth.signed.nonce);
+  } catch (error) {
+    // The event is on the queue: accepted. Unrecorded, a replay would enqueue the same command id
+    // again, which the writer applies once.
+    console.warn(
+      `Deployment webhook: the nonce was not recorded (${error instanceof Error ? error.message : 'unknown error'})`,
+    );
+  }
   return jsonResponse(202, { commandIds });
 }
 

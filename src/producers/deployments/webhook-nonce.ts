@@ -1,7 +1,9 @@
-// Nonce deduplication for signed web trigger calls: the first request with a nonce claims it with
-// one atomic write; any later one within the window finds it taken and is a replay.
+// Nonces of accepted signed web trigger calls. A nonce is recorded only AFTER its request's
+// command was enqueued, so a request whose handling failed (a 503) leaves nothing behind and the
+// caller can retry the identical signed request. A replay of an accepted request is found by one
+// read after authentication. Two identical requests racing each other may both pass the read:
+// both enqueue the same command id (derived from the event), which the writer applies once.
 import { kvs } from '@forge/kvs';
-import { writeUnlessConflict } from '../../shared/writer';
 import { REPLAY_WINDOW_SECONDS } from './webhook-signature';
 
 /**
@@ -12,24 +14,12 @@ const NONCE_TTL_MINUTES = (2 * REPLAY_WINDOW_SECONDS) / 60 + 1;
 
 const nonceKey = (nonce: string) => `webhook-nonce:${nonce}`;
 
-/** True if this call claimed the nonce, false if it was already used (a replay). */
-export async function claimNonce(nonce: string): Promise<boolean> {
-  return writeUnlessConflict(async () => {
-    await kvs.set(nonceKey(nonce), 1, {
-      ttl: { value: NONCE_TTL_MINUTES, unit: 'MINUTES' },
-      keyPolicy: 'FAIL_IF_EXISTS',
-    });
-  });
+/** True if a request with this nonce was accepted before (a replay). */
+export async function nonceUsed(nonce: string): Promise<boolean> {
+  return (await kvs.get(nonceKey(nonce))) !== undefined;
 }
 
-/**
- * Frees a nonce whose request failed on our side, so the caller may retry the same signed request.
- * Safe: the command ids come from the event id, so even a duplicate would apply once.
- */
-export async function releaseNonce(nonce: string): Promise<void> {
-  try {
-    await kvs.delete(nonceKey(nonce));
-  } catch {
-    // Best effort: at worst the caller must sign the retry with a new nonce.
-  }
+/** Records the nonce of an accepted request (after its command was enqueued). */
+export async function recordNonce(nonce: string): Promise<void> {
+  await kvs.set(nonceKey(nonce), 1, { ttl: { value: NONCE_TTL_MINUTES, unit: 'MINUTES' } });
 }
