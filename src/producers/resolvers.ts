@@ -5,11 +5,12 @@
 import Resolver from '@forge/resolver';
 import { z } from 'zod';
 import { command, issueId, issueWriter } from '../shared/issue-data/issue-writer';
-import { CommandValidationError, EnqueueError, describeIssues } from '../shared/writer';
+import { CommandValidationError, EnqueueError, WriterError, describeIssues } from '../shared/writer';
 import {
   fail,
   ok,
   resolverPayloads,
+  type ReportJobSummary,
   type ResolverName,
   type ResolverResult,
   type ResponseOf,
@@ -102,9 +103,17 @@ define('submitCommand', 'edit', async ({ payload, issue }) => {
     ...(clientId === undefined ? {} : { commandId: `ui:${issue.id}:${clientId}` }),
   });
   try {
-    await issueWriter.enqueue(envelope);
+    // A client's id is claimed with the command's content: the same edit sent again (a retry)
+    // passes, a different edit under a used id is refused instead of being silently dropped.
+    await issueWriter.enqueue(envelope, { claimIds: clientId !== undefined });
   } catch (error) {
     if (error instanceof CommandValidationError) return fail('invalid-input', error.message);
+    if (error instanceof WriterError && error.code === 'command-id-reused') {
+      return fail(
+        'invalid-input',
+        `The command id ${clientId ?? ''} was already used for a different change on this issue; send each new change with a new id.`,
+      );
+    }
     throw error;
   }
   return ok({ commandId: envelope.commandId });
@@ -129,14 +138,23 @@ define('cancelReport', 'admin', async ({ payload }) => {
   return job ? ok({ job }) : fail('not-found', `There is no report job ${payload.jobId}.`);
 });
 
+// Anyone who may browse the issue follows a job's state and progress; its JQL, who asked for it
+// and a failure's text (which may quote Jira) are for Jira administrators only.
 define('getReport', 'browse', async ({ payload }) => {
-  const job = await getReport(payload.jobId);
-  return job ? ok({ job }) : fail('not-found', `There is no report job ${payload.jobId}.`);
+  const [job, admin] = await Promise.all([getReport(payload.jobId), isJiraAdmin()]);
+  if (!job) return fail('not-found', `There is no report job ${payload.jobId}.`);
+  return ok({ job: admin ? job : withoutDetails(job) });
 });
 
 define('listReports', 'browse', async ({ payload }) => {
-  return ok({ jobs: await listReports(payload.limit) });
+  const [jobs, admin] = await Promise.all([listReports(payload.limit), isJiraAdmin()]);
+  return ok({ jobs: admin ? jobs : jobs.map(withoutDetails) });
 });
+
+function withoutDetails(job: ReportJobSummary): ReportJobSummary {
+  const { jql: _jql, requestedBy: _requestedBy, error: _error, ...rest } = job;
+  return rest;
+}
 
 define('rotateWebhookSecret', 'admin', async () => {
   return ok({ secret: await rotateWebhookSecret() });

@@ -145,8 +145,12 @@ export interface CommandStatusView {
   settledAt?: number;
 }
 
-/** A report job as the panel sees it. */
-export type ReportJobSummary = ReportJobView;
+/**
+ * A report job as the panel sees it: state and progress for anyone who may browse the issue;
+ * `jql`, `requestedBy` and `error` only for Jira administrators.
+ */
+export type ReportJobSummary = Omit<ReportJobView, 'jql' | 'requestedBy' | 'error'> &
+  Partial<Pick<ReportJobView, 'jql' | 'requestedBy' | 'error'>>;
 
 export interface ResolverResponses {
   getIssueState: IssueStateView;
