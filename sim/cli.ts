@@ -4,6 +4,7 @@ import { fork } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { PLATFORM_PROFILES, type PlatformProfileName } from '../local-runtime/index.js';
 import type { Violation } from './invariants.js';
 import { DEFAULT_DOMAIN, DOMAINS } from './domains/index.js';
 import type { SeedOptions, SeedResult } from './run-seed.js';
@@ -11,8 +12,9 @@ import type { SeedOptions, SeedResult } from './run-seed.js';
 const HELP = `Usage: npm run sim -- [options]
 
 Runs random concurrent producers against the writer on the local runtime's virtual clock, with
-faults on (KVS 5xx/429/timeouts, push failures, duplicate and reordered deliveries, consumer
-crashes, delays), then checks every invariant against a sequential model.
+faults on (KVS 5xx/429/timeouts, push failures, duplicate and reordered deliveries, platform
+errors, consumer crashes and outages of them, delays) and an operator replaying dead letters while
+they last, then checks every invariant against a sequential model.
 
 Options:
   --seeds N      how many seeds to run (default 1000), starting at --from
@@ -20,19 +22,52 @@ Options:
   --seed S       run just this seed (to replay a failure)
   --workers W    worker processes (default: the number of CPUs)
   --domain D     the writer and producers to run: ${Object.keys(DOMAINS).join(', ')} (default ${DEFAULT_DOMAIN})
+  --profile P    how the platform answers where Forge's docs are silent: a profile of the local
+                 runtime (${Object.keys(PLATFORM_PROFILES).join(', ')}), or all of them in turn
+                 (default: default)
   --bundle       run the app's Forge bundle (\`npm run bundle\`) instead of its sources
   --json         print exactly one JSON object with the totals and violations
   -h, --help     show this help
 `;
 
-export interface Summary {
-  domain: string;
+interface Totals {
   seeds: number;
   commands: number;
   applied: number;
   rejected: number;
   deadLettered: number;
+  outages: number;
   violations: Violation[];
+}
+
+export interface ProfileSummary extends Totals {
+  profile: PlatformProfileName;
+}
+
+export interface Summary extends Totals {
+  domain: string;
+  /** Each platform profile run, with its own totals and violations. */
+  profiles: ProfileSummary[];
+}
+
+const emptyTotals = (): Totals => ({
+  seeds: 0,
+  commands: 0,
+  applied: 0,
+  rejected: 0,
+  deadLettered: 0,
+  outages: 0,
+  violations: [],
+});
+
+function add(into: Totals, r: SeedResult | Totals): void {
+  into.seeds += 'seed' in r ? 1 : r.seeds;
+  into.commands += r.commands;
+  into.applied += r.applied;
+  into.rejected += r.rejected;
+  into.deadLettered += r.deadLettered;
+  into.outages += r.outages;
+  into.violations.push(...r.violations);
 }
 
 type WorkerMessage = { type: 'result'; result: SeedResult } | { type: 'crash'; message: string };
@@ -76,6 +111,7 @@ async function main(): Promise<number> {
       json: { type: 'boolean', default: false },
       bundle: { type: 'boolean', default: false },
       domain: { type: 'string', default: DEFAULT_DOMAIN },
+      profile: { type: 'string', default: 'default' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -99,43 +135,53 @@ async function main(): Promise<number> {
     );
     return 2;
   }
+  const profiles: PlatformProfileName[] =
+    values.profile === 'all'
+      ? (Object.keys(PLATFORM_PROFILES) as PlatformProfileName[])
+      : [values.profile as PlatformProfileName];
+  if (!profiles.every((p) => Object.hasOwn(PLATFORM_PROFILES, p))) {
+    process.stderr.write(`No platform profile '${values.profile}'.\n\n${HELP}`);
+    return 2;
+  }
   const seeds = values.seed ? [Number(values.seed)] : Array.from({ length: count }, (_, i) => from + i);
 
-  const summary: Summary = {
-    domain: values.domain,
-    seeds: 0,
-    commands: 0,
-    applied: 0,
-    rejected: 0,
-    deadLettered: 0,
-    violations: [],
-  };
+  const summary: Summary = { domain: values.domain, ...emptyTotals(), profiles: [] };
   const started = Date.now();
-  const options = { domain: values.domain, handlers: values.bundle ? 'bundle' : 'source' } as const;
-  await runWorkers(seeds, workers, options, (r) => {
-    summary.seeds += 1;
-    summary.commands += r.commands;
-    summary.applied += r.applied;
-    summary.rejected += r.rejected;
-    summary.deadLettered += r.deadLettered;
-    summary.violations.push(...r.violations);
-    if (!values.json && summary.seeds % 500 === 0)
-      process.stderr.write(`  ${summary.seeds}/${seeds.length} seeds\n`);
-  });
-  summary.violations.sort((a, b) => a.seed - b.seed);
+  for (const profile of profiles) {
+    const totals: ProfileSummary = { profile, ...emptyTotals() };
+    const options: SeedOptions = {
+      domain: values.domain,
+      handlers: values.bundle ? 'bundle' : 'source',
+      profile,
+    };
+    await runWorkers(seeds, workers, options, (r) => {
+      add(totals, { ...r, violations: r.violations.map((v) => ({ ...v, profile })) });
+      if (!values.json && totals.seeds % 500 === 0)
+        process.stderr.write(`  ${profile}: ${totals.seeds}/${seeds.length} seeds\n`);
+    });
+    totals.violations.sort((a, b) => a.seed - b.seed);
+    summary.profiles.push(totals);
+    add(summary, totals);
+  }
 
   if (values.json) {
     process.stdout.write(`${JSON.stringify(summary)}\n`);
   } else {
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const line = (t: Totals) =>
+      `${t.seeds} seeds: ${t.commands} commands accepted, ${t.applied} applied, ${t.rejected} rejected, ` +
+      `${t.deadLettered} dead-lettered (then replayed), ${t.outages} consumer outage(s), ${t.violations.length} violations`;
+    for (const p of summary.profiles) process.stdout.write(`${p.profile}: ${line(p)}\n`);
     process.stdout.write(
-      `${summary.seeds} seeds in ${seconds} s: ${summary.commands} commands accepted, ${summary.applied} applied, ` +
-        `${summary.rejected} rejected, ${summary.deadLettered} dead-lettered (then replayed), ${summary.violations.length} violations\n`,
+      `${summary.domain}, ${profiles.length} profile(s), in ${seconds} s: ${line(summary)}\n`,
     );
-    for (const seed of [...new Set(summary.violations.map((v) => v.seed))]) {
-      for (const v of summary.violations.filter((x) => x.seed === seed))
-        process.stdout.write(`  seed ${seed} ${v.invariant}: ${v.detail}\n`);
-      process.stdout.write(`  replay: npm run sim -- --seed ${seed}\n`);
+    for (const key of [...new Set(summary.violations.map((v) => `${v.profile}|${v.seed}`))]) {
+      const [profile, seed] = key.split('|') as [string, string];
+      for (const v of summary.violations.filter((x) => x.profile === profile && String(x.seed) === seed))
+        process.stdout.write(`  ${profile} seed ${seed} ${v.invariant}: ${v.detail}\n`);
+      process.stdout.write(
+        `  replay: npm run sim -- --seed ${seed} --domain ${summary.domain} --profile ${profile}\n`,
+      );
     }
   }
   return summary.violations.length > 0 ? 1 : 0;

@@ -2,7 +2,7 @@
 // and the invariants are the same for every domain; only the workload differs.
 import type { LocalForgeRuntime } from '../local-runtime/index.js';
 import type { SeededRandom } from '../local-runtime/kernel/random.js';
-import type { AnyWriter } from '../src/shared/writer/index.js';
+import type { AnyWriter, StateRecord } from '../src/shared/writer/index.js';
 import type { Ledger } from './ledger.js';
 
 export interface SimDomain {
@@ -14,6 +14,11 @@ export interface SimDomain {
   partitions(random: SeededRandom): string[];
   /** One producer action, drawn from `random`: what a webhook, job or person does. */
   action(random: SeededRandom, partitions: string[], ledger: Ledger): () => Promise<void>;
+  /**
+   * Records stored before the run, as an earlier release could have left them (the model starts
+   * from them). Default: none.
+   */
+  storedBefore?(random: SeededRandom, partitions: string[]): Map<string, StateRecord<unknown>>;
 }
 
 /** Schedules 4 to 12 actions over the first minute of virtual time; resolves when all have run. */

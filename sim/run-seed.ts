@@ -1,12 +1,17 @@
-// One simulated run: random producers against the writer on the local runtime, with faults on,
-// then a calm replay of the dead letters, then every invariant checked.
-import { createRuntime, type FaultOptions, type HandlerSource } from '../local-runtime/index.js';
+// One simulated run: random producers against a writer on the local runtime, under the platform
+// profile asked for, with faults on (and in some runs an outage of crashing consumers), an
+// operator replaying dead letters while faults are still on, then a calm replay of whatever is
+// left, then every invariant checked.
+import { kvs } from '@forge/kvs';
+import { createRuntime, type HandlerSource, type PlatformProfileName } from '../local-runtime/index.js';
 import { SeededRandom } from '../local-runtime/kernel/random.js';
 import type { ReceiptRecord } from '../src/shared/writer/index.js';
 import { startProducers } from './domain.js';
 import { DEFAULT_DOMAIN, DOMAINS } from './domains/index.js';
 import { checkInvariants, type Violation } from './invariants.js';
 import { newLedger } from './ledger.js';
+import { replayDuringRun, replayUntilSettled } from './operator.js';
+import { faultsFor, scheduleOutage } from './weather.js';
 
 export interface SeedResult {
   seed: number;
@@ -14,32 +19,11 @@ export interface SeedResult {
   applied: number;
   rejected: number;
   deadLettered: number;
+  /** Runs whose consumers crashed on nearly every delivery for hours. */
+  outages: number;
   violations: Violation[];
   /** The runtime's whole trace as JSON, when asked for. */
   trace?: string;
-}
-
-/** The weather of one run: how often each fault strikes, drawn from the seed. */
-function faultsFor(random: SeededRandom): FaultOptions {
-  const storm = random.chance(0.2) ? 4 : 1;
-  return {
-    kvs: {
-      serverError: random.between(0, 0.05) * storm,
-      rateLimited: random.between(0, 0.03) * storm,
-      timeout: random.between(0, 0.02) * storm,
-    },
-    push: {
-      serverError: random.between(0, 0.05),
-      rateLimited: random.between(0, 0.03),
-      partial: random.between(0, 0.05),
-    },
-    delivery: {
-      duplicate: random.between(0, 0.2),
-      reorder: random.between(0, 0.4),
-      reorderMaxDelayMs: 30_000,
-    },
-    crash: { probability: random.between(0, 0.15), afterStorageCalls: [1, 3], kinds: ['consumer'] },
-  };
 }
 
 export interface SeedOptions {
@@ -47,6 +31,8 @@ export interface SeedOptions {
   domain?: string;
   /** Run the app's sources (default) or its Forge bundle (`npm run bundle`). */
   handlers?: HandlerSource;
+  /** How the platform answers where Forge's docs are silent (default: the runtime's default). */
+  profile?: PlatformProfileName;
   /** Record the runtime's trace and return it (for source-against-bundle comparisons). */
   trace?: boolean;
 }
@@ -57,34 +43,38 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
   const { writer } = domain;
   const random = new SeededRandom(seed).fork('simulation');
   const partitions = domain.partitions(random);
+  const faults = faultsFor(random);
+  const retentionMs = random.chance(0.25) ? 20 * 60_000 : 24 * 60 * 60_000;
   const rt = await createRuntime({
     appDir: domain.appDir,
     seed,
     handlers: options.handlers ?? 'source',
     trace: options.trace ?? false,
+    ...(options.profile ? { platform: options.profile } : {}),
     latency: { kvsRead: [2, 30], kvsWrite: [5, 50], push: [5, 40], delivery: [0, 2000], jira: 0 },
-    faults: faultsFor(random),
+    faults,
     // Some runs shorten the retention window so that dead-lettering is exercised too.
-    events: { retentionMs: random.chance(0.25) ? 20 * 60_000 : 24 * 60 * 60_000 },
+    events: { retentionMs },
   });
   try {
+    const storedBefore = domain.storedBefore?.(random.fork('stored-before'), partitions) ?? new Map();
+    rt.setFaults({}); // stored before the run began, in calm weather
+    for (const [id, record] of storedBefore) {
+      await rt.runAsApp(() => kvs.entity(writer.entities.state).set(id, record));
+    }
+    rt.setFaults(faults);
     const ledger = newLedger();
+    // Crash loops need Forge's real retention window: no window of minutes outlasts an outage.
+    const outage =
+      retentionMs >= 24 * 60 * 60_000 ? scheduleOutage(rt, random.fork('outage'), faults) : undefined;
+    replayDuringRun(rt, writer, random.fork('operator'));
     await startProducers(rt, domain, random.fork('producers'), ledger, partitions);
     await rt.runUntilIdle();
 
     const deadLettered = rt.storage
       .listEntity(writer.entities.receipt)
       .filter((i) => (i.value as ReceiptRecord).status === 'dead-lettered').length;
-    // Calm weather: replay every open dead letter; deduplication makes that safe.
-    rt.setFaults({});
-    await rt.runAsApp(async () => {
-      for (;;) {
-        const page = await writer.deadLetters.list('open', { limit: 25 });
-        if (page.deadLetters.length === 0) break;
-        await writer.deadLetters.replay(page.deadLetters.map((d) => d.deadLetterId));
-      }
-    });
-    await rt.runUntilIdle();
+    await replayUntilSettled(rt, writer);
 
     const receipts = rt.storage.listEntity(writer.entities.receipt).map((i) => i.value as ReceiptRecord);
     return {
@@ -93,7 +83,8 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
       applied: receipts.filter((r) => r.status === 'applied').length,
       rejected: receipts.filter((r) => r.status === 'rejected').length,
       deadLettered,
-      violations: checkInvariants(seed, rt, writer, ledger),
+      outages: outage ? 1 : 0,
+      violations: checkInvariants(seed, rt, writer, ledger, storedBefore),
       ...(options.trace ? { trace: JSON.stringify(rt.trace()) } : {}),
     };
   } finally {

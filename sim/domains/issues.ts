@@ -3,12 +3,16 @@
 // seed, and every producer runs as app code inside the runtime, so a seed replays exactly.
 import path from 'node:path';
 import type { SeededRandom } from '../../local-runtime/kernel/random.js';
+import { emptyIssueState, MAX_ITEM_TEXT } from '../../src/shared/issue-data/issue-state.js';
 import {
   checklistView,
   issueWriter,
+  MAX_CHECKLIST_ITEMS,
   type Command,
   type IssueEnvelope,
+  type IssueState,
 } from '../../src/shared/issue-data/issue-writer.js';
+import type { StateRecord } from '../../src/shared/writer/index.js';
 import type { SimDomain } from '../domain.js';
 import { malformedEvent, send, type Ledger } from '../ledger.js';
 
@@ -110,6 +114,49 @@ async function uiEdit(ledger: Ledger, random: SeededRandom, issueId: string): Pr
   await send(issueWriter, ledger, random, [envelope]);
 }
 
+/**
+ * A bulk import into one issue: up to the checklist's limit of items, long texts of 3-byte
+ * characters, in one enqueue, so one event needs several transactions and the issue reaches its
+ * documented limits (the adds past the limit are refused).
+ */
+async function bulkImport(ledger: Ledger, random: SeededRandom, issueId: string): Promise<void> {
+  const batch = random.int(1, 1_000_000);
+  const commands = Array.from({ length: random.int(30, MAX_CHECKLIST_ITEMS + 20) }, (_, i) =>
+    issueWriter.command(
+      issueId,
+      {
+        type: 'checklist.add',
+        payload: { itemId: `bulk-${batch}-${i}`, text: '語'.repeat(random.int(1, MAX_ITEM_TEXT)), rank: i },
+      },
+      { source: 'ui' },
+    ),
+  );
+  await send(issueWriter, ledger, random, commands);
+}
+
+/**
+ * A record an earlier release could have left, 1 to 2 KB under the size limit: the next large
+ * write must be refused at once for its size, never retried.
+ */
+function nearTheLimit(random: SeededRandom, issueId: string): StateRecord<IssueState> {
+  const state = emptyIssueState();
+  const timeInStatusMs: Record<string, number> = {};
+  state.reports['legacy'] = {
+    value: { runId: 'legacy', computedAt: 1, transitions: 0, timeInStatusMs },
+    stamp: { at: 1, id: 'legacy' },
+  };
+  const record = { issueId, version: 1, updatedAt: 1, state };
+  const target = issueWriter.config.limits.maxStateBytes - random.int(1_000, 2_000);
+  // Each status adds `"name":n,` to the record: counted as it goes, not by re-encoding it each time.
+  let bytes = Buffer.byteLength(JSON.stringify(record));
+  for (let i = 0; bytes < target; i++) {
+    const name = `status-${i}`.padEnd(60, '.');
+    timeInStatusMs[name] = i;
+    bytes += Buffer.byteLength(JSON.stringify(name)) + String(i).length + 2;
+  }
+  return record;
+}
+
 export const issuesDomain: SimDomain = {
   name: 'issues',
   appDir: path.resolve(__dirname, '../..'),
@@ -118,9 +165,15 @@ export const issuesDomain: SimDomain = {
   action(random, issueIds, ledger) {
     const roll = random.next();
     const issueId = random.pick(issueIds);
-    if (roll < 0.35) return () => webhookBurst(ledger, random, issueId);
-    if (roll < 0.5) return () => reportFanOut(ledger, random, issueIds);
-    if (roll < 0.95) return () => uiEdit(ledger, random, issueId);
+    if (roll < 0.33) return () => webhookBurst(ledger, random, issueId);
+    if (roll < 0.47) return () => reportFanOut(ledger, random, issueIds);
+    if (roll < 0.9) return () => uiEdit(ledger, random, issueId);
+    if (roll < 0.95) return () => bulkImport(ledger, random, issueId);
     return () => malformedEvent(issueWriter, ledger, random);
+  },
+  storedBefore(random, issueIds) {
+    const stored = new Map<string, StateRecord<unknown>>();
+    if (random.chance(0.1)) stored.set(issueIds[0]!, nearTheLimit(random, issueIds[0]!));
+    return stored;
   },
 };

@@ -25,7 +25,7 @@ describe('resolver -> queue -> consumer -> versioned entity', () => {
     const stored = rt.kvs.inspect.getEntity('issue-state', issue.id) as { version: number; state: unknown };
     expect(stored.version).toBe(1);
     expect(stored.state).toMatchObject({
-      checklist: { 'write-tests': { added: true, text: { value: 'Write the tests' } } },
+      checklist: { 'write-tests': { text: { value: 'Write the tests' } } },
     });
     // The duplicate delivery happened, and changed nothing.
     expect(rt.metered()['events.duplicated']).toBe(1);

@@ -150,7 +150,14 @@ describe('the size guard, on the runtime', () => {
       stamp,
     };
     const limit = issueWriter.config.limits.maxStateBytes;
-    for (let i = 0; bytesOf(legacy, 1) < limit - 600; i++) timeInStatusMs[`status-${i}-`.padEnd(60, 's')] = i;
+    // Each status adds `"name":n,`: counted as it goes, not by re-encoding the record each time.
+    let bytes = bytesOf(legacy, 1);
+    for (let i = 0; bytes < limit - 600; i++) {
+      const name = `status-${i}-`.padEnd(60, 's');
+      timeInStatusMs[name] = i;
+      bytes += Buffer.byteLength(JSON.stringify(name)) + String(i).length + 2;
+    }
+    expect(bytesOf(legacy, 1)).toBeGreaterThan(limit - 600);
     await rt.runAsApp(() =>
       kvs
         .entity(issueWriter.entities.state)

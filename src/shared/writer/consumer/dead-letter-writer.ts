@@ -34,7 +34,9 @@ export async function deadLetterCommands<S>(
   options: { replay?: boolean } = {},
 ): Promise<void> {
   const replay = options.replay === true;
-  let pending = await writeEach(commands, async (part) => {
+  // Each delivery starts with another group: in a crash loop, where an invocation may die after
+  // its first storage call, every group still gets its turn at being that call.
+  let pending = await writeEach(rotate(commands, attempts), async (part) => {
     const tx = kvs.transact();
     for (const envelope of part)
       addDeadLetter(tx, config, envelope, reason, attempts, { receipts: 'new-only', replay });
@@ -73,6 +75,14 @@ export async function deadLetterCommands<S>(
     pending = failed;
   }
   if (pending.length > 0) throw new Error(`could not dead-letter ${pending.length} command(s)`);
+}
+
+/** The commands, starting at the group of transaction-sized groups that `turn` falls on. */
+function rotate(commands: AnyEnvelope[], turn: number): AnyEnvelope[] {
+  const groups = Math.ceil(commands.length / COMMANDS_PER_TRANSACTION);
+  if (groups <= 1) return commands;
+  const start = (turn % groups) * COMMANDS_PER_TRANSACTION;
+  return [...commands.slice(start), ...commands.slice(0, start)];
 }
 
 /** Runs `write` on groups that fit a transaction; returns the commands of the groups that failed. */

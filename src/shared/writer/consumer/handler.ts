@@ -11,6 +11,7 @@ import { describeStorageError } from '../storage-errors';
 import { deadLetterCommands, recordMalformed, recordReusedIds } from './dead-letter-writer';
 import {
   backoffSeconds,
+  DEAD_LETTER_MARGIN_MS,
   encodeRetryData,
   MAX_ATTEMPTS,
   mustDeadLetter,
@@ -51,8 +52,9 @@ export function consumerHandler<S>(config: WriterConfig<S>): ConsumerHandler {
       console.warn(`Dead-lettered ${commands.length} command(s) after ${attempt} attempt(s): ${reason}`);
     };
 
-    // Delivered this often without settling (crashes and time-outs included): stop trying.
-    if (attempt > MAX_ATTEMPTS) {
+    // Delivered this often without settling (crashes and time-outs included), or so close to the
+    // end of Forge's retention window that a crash now would lose the event: stop trying.
+    if (attempt > MAX_ATTEMPTS || (attempt > 1 && retry.remainingMs < DEAD_LETTER_MARGIN_MS)) {
       try {
         const settled = new Set(retry.settled);
         await deadLetter(
@@ -73,6 +75,7 @@ export function consumerHandler<S>(config: WriterConfig<S>): ConsumerHandler {
     const result = await settleCommands(config, parsed.commands, {
       alreadySettled: retry.settled,
       replay: parsed.replay,
+      receiptsFirst: attempt > 1,
     });
     if (result.reusedIds.length > 0) {
       console.error(`${result.reusedIds.length} command(s) reuse the id of a different, settled command`);

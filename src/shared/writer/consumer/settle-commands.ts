@@ -49,6 +49,11 @@ export interface SettleOptions {
   alreadySettled?: Iterable<string>;
   /** A replay of dead letters: dead-lettered commands may be applied. */
   replay?: boolean;
+  /**
+   * Read the receipts with the states from the start (a redelivery, where some commands are likely
+   * settled already): they are skipped at once instead of failing a commit first.
+   */
+  receiptsFirst?: boolean;
   inlineAttempts?: number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -77,7 +82,7 @@ export async function settleCommands<S>(
   let unexplainedBefore = false;
   /** Receipts read with the states and written without conditions, records created first. */
   let readFirst = false;
-  let lookUpReceipts = false;
+  let lookUpReceipts = options.receiptsFirst ?? false;
   const result = (extra: Partial<SettleResult> = {}): SettleResult => ({
     settled,
     unsettled: pending.filter((c) => !settled.has(c.commandId)),

@@ -1,7 +1,5 @@
 // One pass over a partition's pending commands: applies them in order and cuts the outcome into
-// commit chunks that fit one transaction each (the record plus up to 24 receipts). A command that
-// would grow the record past the size limit is refused here, at once, with the sizes in its reason:
-// Forge would refuse the write, and retrying would fail the same way for hours.
+// commit chunks that fit one transaction each (the record plus up to 24 receipts).
 import { applyEnvelope } from '../apply';
 import type { WriterConfig } from '../definition';
 import type { AnyEnvelope } from '../envelope';
@@ -14,14 +12,6 @@ export const RECEIPTS_PER_CHUNK = TRANSACTION_LIMIT - 1;
 /** A deterministic order for one pass, so a retry re-applies the same way. */
 export function passOrder(a: AnyEnvelope, b: AnyEnvelope): number {
   return a.issuedAt - b.issuedAt || (a.commandId < b.commandId ? -1 : a.commandId > b.commandId ? 1 : 0);
-}
-
-export function recordBytes(record: StateRecord<unknown>): number {
-  return Buffer.byteLength(JSON.stringify(record));
-}
-
-export function tooLargeReason(config: WriterConfig<unknown>, bytes: number): string {
-  return `the ${config.partitionName}'s data would be ${bytes} bytes, over its limit of ${config.limits.maxStateBytes}`;
 }
 
 export function settlePass<S>(
@@ -47,16 +37,7 @@ export function settlePass<S>(
     receipts = [];
   };
   for (const cmd of [...commands].sort(passOrder)) {
-    let result = applyEnvelope(config, state, cmd, version);
-    if (result.ok) {
-      const bytes = recordBytes({
-        [config.idField]: partitionId,
-        version: version + 1,
-        updatedAt: now,
-        state: result.state,
-      });
-      if (bytes > config.limits.maxStateBytes) result = { ok: false, reason: tooLargeReason(config, bytes) };
-    }
+    const result = applyEnvelope(config, state, cmd, version);
     if (result.ok) {
       state = result.state;
       version += 1;

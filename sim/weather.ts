@@ -1,0 +1,51 @@
+// The weather of one run, drawn from its seed: how often each fault strikes, and, in some runs, an
+// outage during which nearly every consumer crashes, so crash loops must end in the dead letters.
+import type { FaultOptions, LocalForgeRuntime } from '../local-runtime/index.js';
+import type { SeededRandom } from '../local-runtime/kernel/random.js';
+
+export function faultsFor(random: SeededRandom): FaultOptions {
+  const storm = random.chance(0.2) ? 4 : 1;
+  return {
+    kvs: {
+      serverError: random.between(0, 0.05) * storm,
+      rateLimited: random.between(0, 0.03) * storm,
+      timeout: random.between(0, 0.02) * storm,
+    },
+    push: {
+      serverError: random.between(0, 0.05),
+      rateLimited: random.between(0, 0.03),
+      partial: random.between(0, 0.05),
+    },
+    delivery: {
+      duplicate: random.between(0, 0.2),
+      reorder: random.between(0, 0.4),
+      reorderMaxDelayMs: 30_000,
+      platformError: random.between(0, 0.02),
+    },
+    crash: { probability: random.between(0, 0.15), afterStorageCalls: [1, 3], kinds: ['consumer'] },
+  };
+}
+
+export interface Outage {
+  startMs: number;
+  endMs: number;
+}
+
+/**
+ * In about one run in eight, consumers crash on nearly every delivery for hours: long enough for
+ * an event to be delivered more than the writer's attempt limit allows, so the crash loop must end
+ * with its commands dead-lettered, not dropped when retention runs out.
+ */
+export function scheduleOutage(
+  rt: LocalForgeRuntime,
+  random: SeededRandom,
+  base: FaultOptions,
+): Outage | undefined {
+  if (!random.chance(0.125)) return undefined;
+  const outage = { startMs: random.int(0, 60_000), endMs: random.int(10, 14) * 60 * 60_000 };
+  rt.clock.setTimer(outage.startMs, () =>
+    rt.setFaults({ ...base, crash: { probability: 0.97, afterStorageCalls: [1, 2], kinds: ['consumer'] } }),
+  );
+  rt.clock.setTimer(outage.endMs, () => rt.setFaults(base));
+  return outage;
+}
