@@ -126,6 +126,12 @@ export function checkInvariants(
     }
   }
 
+  // Forge keeps at most 4 KB of retryData: the writer must never hand it more.
+  const refusedRetryData =
+    rt.metered()['events.retryDataRefused'] + rt.metered()['triggers.retryDataRefused'];
+  if (refusedRetryData > 0)
+    fail('nothing-vanishes', `${refusedRetryData} retry request(s) carried retryData over 4 KB`);
+
   // 5. Malformed events are recorded, once each.
   const letters = rt.storage.listEntity(entities.deadLetter).map((i) => i.value as DeadLetterRecord);
   const malformed = letters.filter((l) => l.status === 'malformed').length;
