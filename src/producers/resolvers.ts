@@ -17,7 +17,14 @@ import {
 } from '../shared/resolver-api';
 import { issueStateView } from './issue-state-view';
 import { FORBIDDEN, issueAccess, isJiraAdmin, PermissionCheckError } from './permissions';
-import { cancelReport, getReport, listReports, ReportInputError, startReport } from './reports/report-jobs';
+import {
+  cancelReport,
+  getReport,
+  listReports,
+  ReportInputError,
+  ReportQueueError,
+  startReport,
+} from './reports/report-jobs';
 import { rotateWebhookSecret } from './deployments/webhook-secret';
 
 /** What the Forge platform tells us about the call; the only trusted source of user and issue. */
@@ -129,6 +136,8 @@ define('startReport', 'admin', async ({ payload, accountId }) => {
     return ok(await startReport({ kind: payload.kind, trigger: 'manual', requestedBy: accountId }));
   } catch (error) {
     if (error instanceof ReportInputError) return fail('invalid-input', error.message);
+    if (error instanceof ReportQueueError)
+      return fail('unavailable', 'Forge would not queue the report just now; try again in a minute.');
     throw error;
   }
 });

@@ -3,7 +3,12 @@
 // independently of the app's metric code), and readers for what the job stored.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createRuntime, type LocalForgeRuntime, type RuntimeOptions } from '../../local-runtime/index.js';
+import {
+  createRuntime,
+  type LocalForgeRuntime,
+  type PlatformProfileName,
+  type RuntimeOptions,
+} from '../../local-runtime/index.js';
 import { startReport, type ReportJobView } from '../../src/producers/reports/report-jobs.js';
 import { type IssueRecord } from '../../src/shared/issue-data/issue-writer.js';
 import type { ReportResult } from '../../src/shared/issue-data/issue-state.js';
@@ -12,8 +17,22 @@ export const appDir = path.resolve(import.meta.dirname, '../..');
 /** Mid-fixture: every issue exists, some transitions lie after the job's start. */
 export const JOB_START = Date.UTC(2026, 0, 12, 12, 0);
 
+/**
+ * The platform profiles the report tests run under: the default, and `adverse`, every answer to
+ * what Forge's storage docs leave open that is hardest on the app (conditions on missing keys
+ * fail, 400 CONDITION_FAILED, KEY_ALREADY_EXISTS, short query pages, kept TTLs).
+ */
+export const REPORT_PLATFORMS = ['default', 'adverse'] as const satisfies readonly PlatformProfileName[];
+
+let platform: PlatformProfileName = 'default';
+
+/** The profile `startApp` uses from now on (a `describe.each` over REPORT_PLATFORMS sets it). */
+export function usePlatform(name: PlatformProfileName): void {
+  platform = name;
+}
+
 export function startApp(options: RuntimeOptions = {}): Promise<LocalForgeRuntime> {
-  return createRuntime({ appDir, startTime: JOB_START, ...options });
+  return createRuntime({ appDir, startTime: JOB_START, platform, ...options });
 }
 
 export async function startJob(

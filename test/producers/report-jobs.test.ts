@@ -3,7 +3,7 @@
 // fixtures/jira.json, one progress write per page, pages running in parallel, the job's views, bad
 // input, Forge's push-chain and event-rate limits, and changelogs too long to embed.
 import { kvs } from '@forge/kvs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalForgeRuntime } from '../../local-runtime/index.js';
 import {
   getReport,
@@ -25,8 +25,10 @@ import {
   progressWrites,
   reportsVersusExpected,
   shards,
+  REPORT_PLATFORMS,
   startApp,
   startJob,
+  usePlatform,
   storedReport,
 } from './report-harness.js';
 import { issueWriter } from '../../src/shared/issue-data/issue-writer.js';
@@ -48,7 +50,9 @@ function bigJira(count: number) {
   };
 }
 
-describe('a time-in-status report job', () => {
+describe.each(REPORT_PLATFORMS)('a time-in-status report job (%s platform)', (platform) => {
+  beforeAll(() => usePlatform(platform));
+
   it('finishes with the right metrics for every fixture issue', async () => {
     rt = await startApp({ trace: true });
     const issues = fixtureIssues();

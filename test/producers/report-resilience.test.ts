@@ -2,7 +2,7 @@
 // after their writes, duplicated deliveries, and cancellation. Each ends with the same metrics as a
 // calm run and with progress counted once per page.
 import { kvs } from '@forge/kvs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalForgeRuntime } from '../../local-runtime/index.js';
 import { cancelReport, getReport } from '../../src/producers/reports/report-jobs.js';
 import {
@@ -12,8 +12,10 @@ import {
   progressWrites,
   reportsVersusExpected,
   shards,
+  REPORT_PLATFORMS,
   startApp,
   startJob,
+  usePlatform,
   storedReport,
 } from './report-harness.js';
 
@@ -36,7 +38,9 @@ async function expectFinishedCorrectly(jobId: string, pageSize: number): Promise
   expect(lockOf(rt)).toBeUndefined();
 }
 
-describe('report jobs under trouble', () => {
+describe.each(REPORT_PLATFORMS)('report jobs under trouble (%s platform)', (platform) => {
+  beforeAll(() => usePlatform(platform));
+
   it('survive a consumer crash mid-job', async () => {
     rt = await startApp({ trace: true });
     rt.crashNextInvocation('apply-commands', 2);

@@ -2,7 +2,7 @@
 // running job; two starts at once start one; the daily schedule firing twice starts one job; a
 // lock left behind by an ended job, or expired, does not block the kind for ever.
 import { kvs } from '@forge/kvs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalForgeRuntime } from '../../local-runtime/index.js';
 import { scheduledJobId } from '../../src/producers/report-schedule.js';
 import { getReport, listReports } from '../../src/producers/reports/report-jobs.js';
@@ -13,8 +13,10 @@ import {
   progressWrites,
   reportsVersusExpected,
   shards,
+  REPORT_PLATFORMS,
   startApp,
   startJob,
+  usePlatform,
 } from './report-harness.js';
 
 let rt: LocalForgeRuntime;
@@ -22,7 +24,9 @@ afterEach(() => rt?.close());
 
 const jobRecords = () => rt.storage.listEntity('report-job').map((i) => i.value as { jobId: string });
 
-describe('one report job per kind', () => {
+describe.each(REPORT_PLATFORMS)('one report job per kind (%s platform)', (platform) => {
+  beforeAll(() => usePlatform(platform));
+
   it('a start while a job runs returns the running job', async () => {
     rt = await startApp();
     const first = await startJob(rt, 5);

@@ -1,8 +1,9 @@
 // The events that drive a report job, on the job's own queue. The start pushes one `scan` event;
 // the scan lists the job's issue ids and pushes every page's event at once, so pages run in
 // parallel. A page event carries its own issue ids: a redelivered page redoes exactly its issues.
-import { Queue } from '@forge/events';
+import { InternalServerError, PartialSuccessError, Queue, RateLimitError } from '@forge/events';
 import { z } from 'zod';
+import { BACKOFF, backoffMs } from '../../shared/writer';
 
 export const REPORT_QUEUE = 'report-jobs';
 /** 2: scan + parallel pages. Version 1 was one page per event, each pushing the next. */
@@ -76,8 +77,27 @@ export type ReportEventBody = z.infer<typeof reportEventBody>;
 
 const queue = () => new Queue({ key: REPORT_QUEUE });
 
-export async function pushScan(body: ScanEventBody): Promise<void> {
-  await queue().push([{ body: body as unknown as Record<string, unknown> }]);
+/**
+ * Pushes a job's scan event. A push Forge refuses for now (429, 5xx, the event refused) is tried
+ * again with the writer's push backoff for up to `budgetMs`, then the last error is thrown.
+ */
+export async function pushScan(body: ScanEventBody, budgetMs = 0): Promise<void> {
+  const deadline = Date.now() + budgetMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await queue().push([{ body: body as unknown as Record<string, unknown> }]);
+      return;
+    } catch (error) {
+      const retryable =
+        error instanceof RateLimitError ||
+        error instanceof InternalServerError ||
+        error instanceof PartialSuccessError;
+      const policy = error instanceof RateLimitError ? BACKOFF.pushRateLimited : BACKOFF.push;
+      const left = deadline - Date.now();
+      if (!retryable || left < policy.minMs) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(left, backoffMs(policy, attempt))));
+    }
+  }
 }
 
 /** Page events over `ids`, numbered from `firstPage`, `pageSize` ids each. */

@@ -19,6 +19,8 @@ import {
   listJobs,
   loadJob,
   loadLock,
+  recordFailedStart,
+  START_GRACE_MS,
   sumShards,
   type ReportJobRecord,
 } from './report-store';
@@ -58,12 +60,34 @@ const startInput = z.object({
   jql: z.string().trim().min(1).max(2000).optional(),
 });
 
+/** The job could not be queued (its scan push kept failing); it is recorded as failed, with why. */
+export class ReportQueueError extends Error {
+  constructor(
+    message: string,
+    readonly job: ReportJobView,
+  ) {
+    super(message);
+    this.name = 'ReportQueueError';
+  }
+}
+
+/**
+ * How long a start keeps retrying its scan push (Forge's 429 or 5xx) by default: a person waits
+ * for the answer, and a resolver has 25 s in all.
+ */
+export const SCAN_PUSH_BUDGET_MS = 10_000;
+
 export interface StartOptions {
   /** Issues per page (1..100). Default 50; grown (up to 100) for a job over 900 pages. */
   pageSize?: number;
+  /** How long to keep retrying the scan push; default SCAN_PUSH_BUDGET_MS. */
+  scanPushBudgetMs?: number;
 }
 
 const START_ATTEMPTS = 3;
+/** Another start holds the lock and is writing its job: read again this many times, this far apart. */
+const STARTING_READS = 4;
+const STARTING_WAIT_MS = 250;
 
 /**
  * Starts a job unless one of its kind is running; then the running job is returned with
@@ -111,7 +135,15 @@ export async function startReport(
   };
   // The scan is pushed before the job exists, so that a crash between the two cannot leave a
   // running job with no events: the scan waits a little for its job, and drops if none appears.
-  await pushScan({ v: REPORT_EVENT_VERSION, type: 'scan', jobId, pageSize });
+  // A push refused for longer than the budget ends the start as a failed job, with the reason.
+  try {
+    await pushScan(
+      { v: REPORT_EVENT_VERSION, type: 'scan', jobId, pageSize },
+      options.scanPushBudgetMs ?? SCAN_PUSH_BUDGET_MS,
+    );
+  } catch (error) {
+    return failedStart(job, error);
+  }
   let staleHolder = running.staleHolder;
   for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
     if (await createJob(job, staleHolder)) return { started: true, job: viewOfNew(job) };
@@ -123,6 +155,20 @@ export async function startReport(
     staleHolder = now.staleHolder;
   }
   throw new Error(`could not start the ${kind} report: its lock kept changing`);
+}
+
+async function failedStart(
+  job: ReportJobRecord,
+  error: unknown,
+): Promise<{ started: boolean; job: ReportJobView }> {
+  const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const reason = `could not queue the job (its scan push kept failing): ${why}`.slice(0, 500);
+  const stored = await recordFailedStart({ ...job, state: 'failed', finishedAt: Date.now(), error: reason });
+  // A start of the same job id that got there first (a schedule firing twice): that job stands.
+  if (stored.state !== 'failed' || stored.startedAt !== job.startedAt)
+    return { started: false, job: await viewOf(stored) };
+  console.error(`Report job ${job.jobId} failed: ${reason}`);
+  throw new ReportQueueError(reason, jobView(stored, { done: 0, failed: 0 }));
 }
 
 /** Cancels a running job; pages already at work finish, no page that starts after it does. */
@@ -148,12 +194,22 @@ export async function listReports(limit = 20): Promise<ReportJobView[]> {
   return Promise.all(jobs.map(viewOf));
 }
 
-/** The job holding the kind's lock if it still runs; else the id of a lock left behind by an ended job. */
+/**
+ * The job holding the kind's lock if it still runs; else the id of a lock left behind by an ended
+ * job (or by a start that died before writing its job). A lock whose job is being written by
+ * another start right now is read again a few times, until the job appears.
+ */
 async function runningJob(kind: ReportKind): Promise<{ job?: ReportJobRecord; staleHolder?: string }> {
-  const lock = await loadLock(kind);
-  if (!lock) return {};
-  const holder = await loadJob(lock.jobId);
-  return holder?.state === 'running' ? { job: holder } : { staleHolder: lock.jobId };
+  for (let read = 1; ; read++) {
+    const lock = await loadLock(kind);
+    if (!lock) return {};
+    const holder = await loadJob(lock.jobId);
+    if (holder) return holder.state === 'running' ? { job: holder } : { staleHolder: lock.jobId };
+    if (Date.now() - lock.acquiredAt >= START_GRACE_MS) return { staleHolder: lock.jobId };
+    if (read >= STARTING_READS)
+      throw new Error(`another start of the ${kind} report is in progress; try again in a minute`);
+    await new Promise((resolve) => setTimeout(resolve, STARTING_WAIT_MS));
+  }
 }
 
 async function countIssues(jql: string): Promise<number | undefined> {

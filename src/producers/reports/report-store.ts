@@ -1,8 +1,14 @@
 // Report jobs in Forge storage: the job record, one progress shard per page, and one lock per
 // report kind. Each page writes only its own shard, so progress never funnels every worker into
 // one hot record; the job's view sums the shards.
+//
+// Two things Forge leaves open are never relied on (docs/platform.md, "Unconfirmed"): whether a
+// condition on a key that does not exist passes, and which error a failed condition or a
+// FAIL_IF_EXISTS clash raises. Records are created with FAIL_IF_EXISTS, conditions are put only on
+// records just read, and whether a failed write lost a race is decided by reading back, never from
+// the error's code. Every query follows its cursor to the end: a page may be short, or empty,
+// while more follow.
 import { Filter, FilterConditions, kvs, Sort } from '@forge/kvs';
-import { isCommitConflict, writeUnlessConflict } from '../../shared/writer';
 import type { ReportJobView, ReportKind } from '../../shared/report-job-view';
 
 export const REPORT_ENTITY = {
@@ -70,31 +76,95 @@ export async function loadLock(kind: ReportKind): Promise<ReportLock | undefined
 }
 
 /**
- * Creates the job and takes its kind's lock in one transaction: both or neither. `staleHolder` is
- * the job id of a lock whose job has ended without releasing it; it is replaced only if unchanged.
- * Returns false when another start got there first.
+ * A lock naming a job whose record is not there yet is a start in progress (the lock is taken,
+ * then the record written) for this long; after that it was left behind by a start that died, and
+ * may be taken over.
+ */
+export const START_GRACE_MS = 60_000;
+
+/**
+ * Takes the kind's lock for `job`, then creates the job's record: true if this start did both,
+ * false when another start holds the lock. `staleHolder` is the job id of a lock left behind (its
+ * job ended, or never appeared); it is replaced only if the lock still names it. If the record
+ * cannot be written, the lock is released and the error thrown.
  */
 export async function createJob(job: ReportJobRecord, staleHolder?: string): Promise<boolean> {
-  const lock: ReportLock = { kind: job.kind, jobId: job.jobId, acquiredAt: job.startedAt };
-  const lockFree = new Filter<ReportLock>().and(
-    'jobId',
-    staleHolder === undefined ? FilterConditions.notExists() : FilterConditions.equalTo(staleHolder),
-  );
-  return writeUnlessConflict(() =>
-    kvs
-      .transact()
-      .set(job.kind, lock, { entityName: REPORT_ENTITY.lock, conditions: lockFree }, { ttl: LOCK_TTL })
-      .set(
-        job.jobId,
-        job,
-        {
-          entityName: REPORT_ENTITY.job,
-          conditions: new Filter<ReportJobRecord>().and('jobId', FilterConditions.notExists()),
-        },
-        { ttl: RECORD_TTL },
-      )
-      .execute(),
-  );
+  // Stamped now, not at the job's start: the grace above counts from the lock's write.
+  if (!(await takeLock({ kind: job.kind, jobId: job.jobId, acquiredAt: Date.now() }, staleHolder)))
+    return false;
+  try {
+    await createRecord(job);
+  } catch (error) {
+    await releaseLock(job.kind, job.jobId).catch(() => undefined); // else START_GRACE_MS frees it
+    throw error;
+  }
+  return true;
+}
+
+async function takeLock(lock: ReportLock, staleHolder: string | undefined): Promise<boolean> {
+  try {
+    if (staleHolder === undefined) {
+      await kvs
+        .entity<ReportLock>(REPORT_ENTITY.lock)
+        .set(lock.kind, lock, { keyPolicy: 'FAIL_IF_EXISTS', ttl: LOCK_TTL });
+    } else {
+      // The lock was just read naming staleHolder: a condition on a record that exists.
+      await kvs
+        .transact()
+        .set(
+          lock.kind,
+          lock,
+          {
+            entityName: REPORT_ENTITY.lock,
+            conditions: new Filter<ReportLock>().and('jobId', FilterConditions.equalTo(staleHolder)),
+          },
+          { ttl: LOCK_TTL },
+        )
+        .execute();
+    }
+    return true;
+  } catch (error) {
+    const now = await loadLock(lock.kind);
+    // Written after all (an answer lost on the way), or by a start of the same job id.
+    if (now?.jobId === lock.jobId) return true;
+    // Nothing changed: the write failed for its own reasons.
+    if (now?.jobId === staleHolder) throw error;
+    return false; // another start took it, or it expired: the caller reads again
+  }
+}
+
+/** Creates a job's record. Throws unless it exists afterwards (written now, or by a start of the same id). */
+async function createRecord(job: ReportJobRecord): Promise<void> {
+  try {
+    await kvs
+      .entity<ReportJobRecord>(REPORT_ENTITY.job)
+      .set(job.jobId, job, { keyPolicy: 'FAIL_IF_EXISTS', ttl: RECORD_TTL });
+  } catch (error) {
+    if (!(await loadJob(job.jobId))) throw error;
+  }
+}
+
+/** Releases the kind's lock if it still names the job. */
+async function releaseLock(kind: ReportKind, jobId: string): Promise<void> {
+  const lock = await loadLock(kind);
+  if (lock?.jobId !== jobId) return;
+  await kvs
+    .transact()
+    .delete(kind, {
+      entityName: REPORT_ENTITY.lock,
+      conditions: new Filter<ReportLock>().and('jobId', FilterConditions.equalTo(jobId)),
+    })
+    .execute();
+}
+
+/**
+ * Records a start that could not queue its job as a failed job (no lock), so an admin sees it.
+ * Returns what is stored under the job's id afterwards: this record, or a job of the same id that
+ * got there first.
+ */
+export async function recordFailedStart(job: ReportJobRecord): Promise<ReportJobRecord> {
+  await createRecord(job);
+  return (await loadJob(job.jobId)) ?? job;
 }
 
 export type JobEnding = Pick<ReportJobRecord, 'state' | 'finishedAt'> &
@@ -106,6 +176,7 @@ export type JobEnding = Pick<ReportJobRecord, 'state' | 'finishedAt'> &
  * stored afterwards (unchanged if it had already ended).
  */
 export async function endJob(jobId: string, ending: JobEnding): Promise<ReportJobRecord | undefined> {
+  let failure: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const job = await loadJob(jobId);
     if (!job || job.state !== 'running') return job;
@@ -131,10 +202,11 @@ export async function endJob(jobId: string, ending: JobEnding): Promise<ReportJo
       await tx.execute();
       return ended;
     } catch (error) {
-      if (!isCommitConflict(error)) throw error;
+      // Whatever the error says: the next read decides (the job ended meanwhile, or try again).
+      failure = error;
     }
   }
-  throw new Error(`report job ${jobId} kept changing while it was being ended`);
+  throw new Error(`report job ${jobId} could not be ended`, { cause: failure });
 }
 
 /**
@@ -145,9 +217,9 @@ export async function recordListing(
   job: ReportJobRecord,
   listing: { total: number; pages: number },
 ): Promise<boolean> {
-  // A transaction: the one way to make a write conditional on the stored record.
-  return writeUnlessConflict(() =>
-    kvs
+  try {
+    // A transaction: the one way to make a write conditional on the stored record (which exists).
+    await kvs
       .transact()
       .set(
         job.jobId,
@@ -158,17 +230,28 @@ export async function recordListing(
         },
         { ttl: RECORD_TTL },
       )
-      .execute(),
-  );
+      .execute();
+    return true;
+  } catch (error) {
+    const now = await loadJob(job.jobId);
+    if (now?.state !== 'running') return false;
+    if (now.pages === listing.pages && now.total === listing.total) return true;
+    throw error;
+  }
 }
 
 /** Writes a page's shard unless one exists. Returns false if the page was already recorded. */
 export async function writeShard(shard: ProgressShard): Promise<boolean> {
-  return writeUnlessConflict(() =>
-    kvs
+  const key = shardKey(shard.jobId, shard.page);
+  try {
+    await kvs
       .entity<ProgressShard>(REPORT_ENTITY.progress)
-      .set(shardKey(shard.jobId, shard.page), shard, { keyPolicy: 'FAIL_IF_EXISTS', ttl: RECORD_TTL }),
-  );
+      .set(key, shard, { keyPolicy: 'FAIL_IF_EXISTS', ttl: RECORD_TTL });
+    return true;
+  } catch (error) {
+    if ((await kvs.entity<ProgressShard>(REPORT_ENTITY.progress).get(key)) === undefined) throw error;
+    return false;
+  }
 }
 
 export interface ProgressSum {
@@ -226,14 +309,21 @@ export async function completion(
   return next >= pages ? { complete: true, done, failed } : { complete: false };
 }
 
-/** A kind's most recent jobs, newest first. */
+/** A kind's most recent jobs, newest first: pages followed until `limit` jobs or the end. */
 export async function listJobs(kind: ReportKind, limit: number): Promise<ReportJobRecord[]> {
-  const page = await kvs
-    .entity<ReportJobRecord>(REPORT_ENTITY.job)
-    .query()
-    .index('by-kind', { partition: [kind] })
-    .sort(Sort.DESC)
-    .limit(limit)
-    .getMany();
-  return page.results.map((r) => r.value);
+  const jobs: ReportJobRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    let query = kvs
+      .entity<ReportJobRecord>(REPORT_ENTITY.job)
+      .query()
+      .index('by-kind', { partition: [kind] })
+      .sort(Sort.DESC)
+      .limit(limit);
+    if (cursor) query = query.cursor(cursor);
+    const page = await query.getMany();
+    jobs.push(...page.results.map((r) => r.value));
+    cursor = page.nextCursor;
+  } while (cursor && jobs.length < limit);
+  return jobs.slice(0, limit);
 }
