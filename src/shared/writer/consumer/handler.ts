@@ -38,13 +38,15 @@ export function consumerHandler<S>(config: WriterConfig<S>): ConsumerHandler {
     const parsed = parseCommandEvent(config, event.body);
     const eventId = event.eventId ?? event.jobId ?? 'unknown';
     let malformedRecorded = retry.malformedRecorded ?? false;
+    // A record of unreadable input that could not be written: the valid commands go on regardless.
+    let malformedError: unknown;
     if (parsed.malformed.length > 0 && !malformedRecorded) {
       for (const m of parsed.malformed) console.error(`Malformed command in event ${eventId}: ${m.reason}`);
       try {
         await recordMalformed(config, eventId, parsed.malformed);
         malformedRecorded = true;
       } catch (error) {
-        return retryLater(attempt, error, { settled: retry.settled ?? [], malformedRecorded: false });
+        malformedError = error;
       }
     }
     const deadLetter = async (commands: typeof parsed.commands, reason: string) => {
@@ -85,7 +87,14 @@ export function consumerHandler<S>(config: WriterConfig<S>): ConsumerHandler {
         console.error(`Recording them failed: ${describeStorageError(error)}`);
       }
     }
-    if (result.unsettled.length === 0 && !result.error) return undefined;
+    if (result.unsettled.length === 0 && !result.error) {
+      if (malformedError === undefined) return undefined;
+      if (retry.remainingMs < DEAD_LETTER_MARGIN_MS) {
+        console.error(`Giving up recording the malformed input of event ${eventId}: the window is ending`);
+        return undefined;
+      }
+      return retryLater(attempt, malformedError, { settled: [...result.settled], malformedRecorded: false });
+    }
 
     if (result.permanent !== undefined) {
       // Retrying cannot help: fail fast, with the reason, where someone can see and replay it.
