@@ -38,15 +38,11 @@ describe('the home page', () => {
 describe("the console's usage", () => {
   it('counts a function that threw', async () => {
     const { rt } = app;
-    // Every push fails, so the Jira trigger's enqueue throws (an EnqueueError).
-    rt.setFaults({ push: { serverError: 1 } });
-    const report = await rt.fireProductEvent('avi:jira:updated:issue', {
-      issue: { key: 'APP-1' },
-      atlassianId: 'user-admin',
-      changelog: { items: [{ field: 'status', fromString: 'To Do', toString: 'Done' }] },
-    });
+    // Every storage request fails, so the daily report's start throws (its first read fails).
+    rt.setFaults({ kvs: { serverError: 1 } });
+    const run = await rt.runScheduledTrigger('daily-report');
     rt.setFaults({});
-    expect(report.deliveries.map((d) => d.outcome.status)).toEqual(['threw']);
+    expect(run.outcome.status).toBe('threw');
 
     const { page } = browser;
     await page.goto(`${app.url}/console`);
