@@ -6,6 +6,7 @@ export type { CounterName, CounterSnapshot } from './kernel/counters.js';
 export { COUNTER_GROUPS, Counters } from './kernel/counters.js';
 export type { TraceEntry } from './kernel/trace.js';
 export type { HandlerSource } from './manifest/handler-loader.js';
+export { HOLD_BACK_MODELS, type HoldBackModel } from './events/hold-back.js';
 export {
   DEFAULT_PLATFORM,
   PLATFORM_PROFILES,

@@ -8,6 +8,7 @@ import type { SeededRandom } from '../kernel/random.js';
 import type { ServiceContext } from '../kernel/service-context.js';
 import { classifyOutcome, MAX_RETRY_DATA_BYTES, PLATFORM_ERROR_REASON } from './attempt-outcome.js';
 import { backoffDelay } from './backoff.js';
+import { holdBackDelay, type HoldBackModel } from './hold-back.js';
 import { ConcurrencySlots } from './concurrency-slots.js';
 import type { JobRegistry } from './job-registry.js';
 import type { PushChains } from './push-chain.js';
@@ -51,6 +52,8 @@ export interface DeliveryEngineDeps {
   maxRetentionExtensionMs: number;
   /** Draws for delivery latency, backoff jitter, duplicates and reordering. */
   random: SeededRandom;
+  /** How long an event over its concurrency limit waits before the next try. */
+  holdBack: HoldBackModel;
 }
 
 export class DeliveryEngine {
@@ -208,7 +211,7 @@ export class DeliveryEngine {
         limit: concurrency.limit,
         running: this.slots.inUse(concurrency.key),
       });
-      const delay = backoffDelay(event.heldBack++, this.deps.random);
+      const delay = holdBackDelay(this.deps.holdBack, event.heldBack++, this.deps.random);
       this.schedule(event, 'held-back', delay, 0, 'concurrency');
       return;
     }

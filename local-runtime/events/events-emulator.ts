@@ -11,6 +11,7 @@ import { JobRegistry, type JobStats, type JobView } from './job-registry.js';
 import { Publisher } from './publisher.js';
 import { CYCLIC_PUSH_LIMIT, PushChains } from './push-chain.js';
 import { EventRateLimiter } from './rate-limiter.js';
+import type { HoldBackModel } from './hold-back.js';
 
 export type { DroppedEventView } from './delivery-engine.js';
 export type { JobStats, JobView } from './job-registry.js';
@@ -31,6 +32,8 @@ export interface EventsOptions {
   maxRetentionExtensionMs: number;
   /** Push requests per chain started by one initial invocation before pushes answer 405. Forge: 1000. */
   cyclicPushLimit: number;
+  /** How long an event over its concurrency limit is held back (undocumented; see hold-back.ts). */
+  holdBack: HoldBackModel;
 }
 
 export const DEFAULT_EVENTS_OPTIONS: EventsOptions = {
@@ -38,6 +41,7 @@ export const DEFAULT_EVENTS_OPTIONS: EventsOptions = {
   retentionMs: 24 * 60 * 60 * 1000,
   maxRetentionExtensionMs: 72 * 60 * 60 * 1000,
   cyclicPushLimit: CYCLIC_PUSH_LIMIT,
+  holdBack: 'doubling-4s',
 };
 
 export interface QueuedEventView {
@@ -86,6 +90,7 @@ export function createEvents(
     maxRetentionExtensionMs:
       options.maxRetentionExtensionMs ?? DEFAULT_EVENTS_OPTIONS.maxRetentionExtensionMs,
     cyclicPushLimit: options.cyclicPushLimit ?? DEFAULT_EVENTS_OPTIONS.cyclicPushLimit,
+    holdBack: options.holdBack ?? DEFAULT_EVENTS_OPTIONS.holdBack,
   };
   // One stream for the service; ids keep their own sub-stream so timing draws never shift them.
   const random = ctx.random.fork('events');
@@ -98,6 +103,7 @@ export function createEvents(
     chains,
     retentionMs: settings.retentionMs,
     maxRetentionExtensionMs: settings.maxRetentionExtensionMs,
+    holdBack: settings.holdBack,
     random: random.fork('delivery'),
   });
   const publisher = new Publisher({
