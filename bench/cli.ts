@@ -4,7 +4,10 @@ import { execSync, fork } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { HOLD_BACK_MODELS, type HoldBackModel } from '../local-runtime/index.js';
 import { APPROACHES, APPROACH_NOTES, type ApproachName } from './approaches/index.js';
+
+const DEFAULT_HOLD_BACK: HoldBackModel = 'doubling-4s';
 import { BENCH_LATENCY, describeLatency } from './latency-model.js';
 import { EVENTS_PER_MINUTE, WRITE_UNITS_PER_MINUTE } from './quota.js';
 import { renderTable, type ScenarioResults } from './report-table.js';
@@ -22,6 +25,9 @@ every approach, and projects Forge's per-installation quotas from the metered co
 Options:
   --scenario S   run only these scenarios (comma-separated): ${SCENARIOS.join(', ')}
   --approach A   run only these approaches (comma-separated): ${APPROACHES.join(', ')}
+  --hold-back H  how Forge holds back events over their concurrency limit (undocumented): one or
+                 more of ${Object.keys(HOLD_BACK_MODELS).join(', ')}, or all (default: all for
+                 hot-issue, ${DEFAULT_HOLD_BACK} for the other scenarios)
   --seed N       the seed (default 1)
   --workers W    worker processes (default: the number of CPUs)
   --no-speed     skip the raw speed measurement
@@ -87,6 +93,7 @@ async function main(): Promise<number> {
       scenario: { type: 'string' },
       approach: { type: 'string' },
       seed: { type: 'string' },
+      'hold-back': { type: 'string' },
       workers: { type: 'string' },
       'no-speed': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -99,11 +106,21 @@ async function main(): Promise<number> {
   }
   let scenarios: ScenarioName[];
   let approaches: ApproachName[];
+  let holdBacks: HoldBackModel[] | undefined;
   const seed = Number(values.seed ?? 1);
   const workers = Number(values.workers ?? os.availableParallelism());
   try {
     scenarios = pickList(values.scenario, SCENARIOS, 'scenario');
     approaches = pickList(values.approach, APPROACHES, 'approach');
+    const models = Object.keys(HOLD_BACK_MODELS) as HoldBackModel[];
+    holdBacks =
+      values['hold-back'] === undefined
+        ? undefined
+        : pickList(
+            values['hold-back'] === 'all' ? undefined : values['hold-back'],
+            models,
+            'hold-back model',
+          );
     if (!Number.isInteger(seed) || seed < 0) throw new Error('--seed is a non-negative integer');
     if (!Number.isInteger(workers) || workers < 1) throw new Error('--workers is a positive integer');
   } catch (error) {
@@ -111,8 +128,15 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  const cases: Case[] = scenarios.flatMap((scenario) =>
-    approaches.map((approach): Case => ({ type: 'case', scenario, approach, seed })),
+  // Hold-back timing matters where events queue up behind one key: the hot issue, by default.
+  const modelsFor = (scenario: ScenarioName): HoldBackModel[] =>
+    holdBacks ??
+    (scenario === 'hot-issue' ? (Object.keys(HOLD_BACK_MODELS) as HoldBackModel[]) : [DEFAULT_HOLD_BACK]);
+  const runs = scenarios.flatMap((scenario) =>
+    modelsFor(scenario).map((holdBack) => ({ scenario, holdBack })),
+  );
+  const cases: Case[] = runs.flatMap(({ scenario, holdBack }) =>
+    approaches.map((approach): Case => ({ type: 'case', scenario, approach, seed, holdBack })),
   );
   const work: ParentMessage[] = values['no-speed'] ? cases : [...cases, { type: 'speed', seed }];
   const results = new Map<string, CaseResult>();
@@ -124,16 +148,19 @@ async function main(): Promise<number> {
       speed = message.speed;
       log(`  speed: ${speed.commandsPerSecond} commands/s`);
     } else if (message.type === 'result') {
-      results.set(`${message.scenario}/${message.result.name}`, message.result);
-      log(`  ${message.scenario} / ${message.result.name}: ${(message.result.wallMs / 1000).toFixed(1)} s`);
+      results.set(`${message.scenario}/${message.holdBack}/${message.result.name}`, message.result);
+      log(
+        `  ${message.scenario} (${message.holdBack}) / ${message.result.name}: ${(message.result.wallMs / 1000).toFixed(1)} s`,
+      );
     }
   });
   const wallSeconds = ((Date.now() - started) / 1000).toFixed(1);
 
   const output: { scenarios: ScenarioResults[] } = {
-    scenarios: scenarios.map((name) => ({
-      name,
-      approaches: approaches.map((a) => results.get(`${name}/${a}`)!),
+    scenarios: runs.map(({ scenario, holdBack }) => ({
+      name: scenario,
+      holdBack,
+      approaches: approaches.map((a) => results.get(`${scenario}/${holdBack}/${a}`)!),
     })),
   };
   const speedLine = speed
@@ -146,7 +173,10 @@ async function main(): Promise<number> {
     return 0;
   }
   const out: string[] = [
-    `Latency model: ${describeLatency(BENCH_LATENCY)}; concurrency hold-back: local-runtime/events/backoff.ts`,
+    `Latency model: ${describeLatency(BENCH_LATENCY)}`,
+    `Hold-back models (local-runtime/events/hold-back.ts): ${Object.entries(HOLD_BACK_MODELS)
+      .map(([name, text]) => `${name}: ${text}`)
+      .join('; ')}`,
     `forgeQuotaMinutes = max(makespan, events / ${EVENTS_PER_MINUTE}, write units / ${WRITE_UNITS_PER_MINUTE}) in minutes`,
     '',
     ...approaches.map((a) => `  ${a.padEnd(22)} ${APPROACH_NOTES[a]}`),

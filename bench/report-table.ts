@@ -3,6 +3,8 @@ import type { CaseResult } from './run-case.js';
 
 export interface ScenarioResults {
   name: string;
+  /** How the platform held back events over their concurrency limit in these runs. */
+  holdBack: string;
   approaches: CaseResult[];
 }
 
@@ -32,7 +34,7 @@ export function renderTable(scenario: ScenarioResults): string {
   const rule = `| ${widths.map((w, i) => (i === 0 ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`)).join(' | ')} |`;
   const commands = scenario.approaches[0]?.commands ?? 0;
   return [
-    `### ${scenario.name} (${commands} commands)`,
+    `### ${scenario.name} (${commands} commands; hold-back ${scenario.holdBack})`,
     '',
     line(rows[0]!),
     rule,

@@ -1,7 +1,12 @@
 // Runs one scenario x approach on a fresh local runtime (virtual clock, seeded) and measures it.
 import path from 'node:path';
 import { Queue } from '@forge/events';
-import { createRuntime, type LatencyModel, type LocalForgeRuntime } from '../local-runtime/index.js';
+import {
+  createRuntime,
+  type HoldBackModel,
+  type LatencyModel,
+  type LocalForgeRuntime,
+} from '../local-runtime/index.js';
 import type { InvokeOutcome } from '../local-runtime/functions/function-runner.js';
 import { SeededRandom } from '../local-runtime/kernel/random.js';
 import {
@@ -27,6 +32,8 @@ const REPORT_JOB_ID = 'bench-report';
 export interface CaseOptions {
   seed: number;
   latency?: LatencyModel;
+  /** How the platform holds back events over their concurrency limit (undocumented by Forge). */
+  holdBack?: HoldBackModel;
 }
 
 export interface CaseResult extends Figures {
@@ -49,7 +56,10 @@ export async function runCase(
     // Forge's limits are projected from the counters (quota.ts), not enforced, so every approach
     // runs to the end and the projection shows what the limits would cost.
     quotas: false,
-    events: { eventsPerMinute: Number.MAX_SAFE_INTEGER },
+    events: {
+      eventsPerMinute: Number.MAX_SAFE_INTEGER,
+      ...(options.holdBack ? { holdBack: options.holdBack } : {}),
+    },
     jira: reportJira(scenario.kind === 'report' ? scenario.issues : 0),
     ...(scenario.kind === 'producers' && scenario.faults ? { faults: scenario.faults } : {}),
   });

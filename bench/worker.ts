@@ -13,9 +13,15 @@ process.on('message', (message: ParentMessage) => {
   const work =
     message.type === 'speed'
       ? measureSpeed(message.seed).then((speed): WorkerMessage => ({ type: 'speed', speed }))
-      : runCase(scenarioByName(message.scenario), message.approach, { seed: message.seed }).then(
-          (result): WorkerMessage => ({ type: 'result', scenario: message.scenario, result }),
-        );
+      : runCase(scenarioByName(message.scenario), message.approach, {
+          seed: message.seed,
+          holdBack: message.holdBack,
+        }).then((result): WorkerMessage => ({
+          type: 'result',
+          scenario: message.scenario,
+          holdBack: message.holdBack,
+          result,
+        }));
   work.then(send, (error: unknown) => {
     send({ type: 'crash', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     process.exit(1);
