@@ -26,7 +26,7 @@ describe(`${DOCS}: the programmatic API`, () => {
     expect(stdout).toContain('an unsigned web trigger call answered 401');
     // The consumer crashed once, as planned, and its retry applied the command.
     expect(stdout).toContain('crashed 1 KVS requests');
-    expect(stdout).toMatch(/issue 10001 \{.*"a1":\{"added":true.*"Write docs"/);
+    expect(stdout).toMatch(/issue 10001 \{.*"checklist":\{"a1":\{"text":\{"value":"Write docs"/);
     expect(stdout).toContain('unfinished events 0');
     // The log sink writes to console, which used to loop forever inside invocations.
     expect(stdout).toMatch(/^\[on-report-schedule inv-\d+\] LOG Scheduled report .* started$/m);

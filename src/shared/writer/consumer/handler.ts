@@ -29,6 +29,9 @@ export interface QueueEvent {
   retryContext?: RetryContext;
 }
 
+/** Recording malformed input is given up when less than this would be left after a retry. */
+const MALFORMED_GIVE_UP_MS = 60_000;
+
 export type ConsumerHandler = (event: QueueEvent, context?: unknown) => Promise<InvocationError | undefined>;
 
 export function consumerHandler<S>(config: WriterConfig<S>): ConsumerHandler {
@@ -50,8 +53,21 @@ export function consumerHandler<S>(config: WriterConfig<S>): ConsumerHandler {
       }
     }
     const deadLetter = async (commands: typeof parsed.commands, reason: string) => {
+      if (commands.length === 0) return;
       await deadLetterCommands(config, commands, reason, attempt, { replay: parsed.replay });
       console.warn(`Dead-lettered ${commands.length} command(s) after ${attempt} attempt(s): ${reason}`);
+    };
+    // Every command is settled; only the record of malformed input may still be missing. It is
+    // retried every few seconds up to a minute while the window lasts, and given up (logged) only
+    // when not even one more retry fits.
+    const finish = (settled: Iterable<string>): InvocationError | undefined => {
+      if (malformedError === undefined) return undefined;
+      const delay = Math.min(60, backoffSeconds(attempt));
+      if (retry.remainingMs - delay * 1000 < MALFORMED_GIVE_UP_MS) {
+        console.error(`Giving up recording the malformed input of event ${eventId}: the window is ending`);
+        return undefined;
+      }
+      return retryLater(attempt, malformedError, { settled: [...settled], malformedRecorded: false }, delay);
     };
 
     // Delivered this often without settling (crashes and time-outs included), or so close to the
@@ -63,7 +79,7 @@ export function consumerHandler<S>(config: WriterConfig<S>): ConsumerHandler {
           parsed.commands.filter((c) => !settled.has(c.commandId)),
           `delivered ${attempt} times without settling; ${retry.reason ?? 'crashes or time-outs'}`,
         );
-        return undefined;
+        return finish(parsed.commands.map((c) => c.commandId));
       } catch (error) {
         const next = {
           settled: retry.settled ?? [],
@@ -87,14 +103,7 @@ export function consumerHandler<S>(config: WriterConfig<S>): ConsumerHandler {
         console.error(`Recording them failed: ${describeStorageError(error)}`);
       }
     }
-    if (result.unsettled.length === 0 && !result.error) {
-      if (malformedError === undefined) return undefined;
-      if (retry.remainingMs < DEAD_LETTER_MARGIN_MS) {
-        console.error(`Giving up recording the malformed input of event ${eventId}: the window is ending`);
-        return undefined;
-      }
-      return retryLater(attempt, malformedError, { settled: [...result.settled], malformedRecorded: false });
-    }
+    if (result.unsettled.length === 0 && !result.error) return finish(result.settled);
 
     if (result.permanent !== undefined) {
       // Retrying cannot help: fail fast, with the reason, where someone can see and replay it.
