@@ -36,6 +36,7 @@ interface Totals {
   applied: number;
   rejected: number;
   deadLettered: number;
+  coalesced: number;
   outages: number;
   violations: Violation[];
 }
@@ -56,6 +57,7 @@ const emptyTotals = (): Totals => ({
   applied: 0,
   rejected: 0,
   deadLettered: 0,
+  coalesced: 0,
   outages: 0,
   violations: [],
 });
@@ -66,6 +68,7 @@ function add(into: Totals, r: SeedResult | Totals): void {
   into.applied += r.applied;
   into.rejected += r.rejected;
   into.deadLettered += r.deadLettered;
+  into.coalesced += r.coalesced;
   into.outages += r.outages;
   into.violations.push(...r.violations);
 }
@@ -170,7 +173,7 @@ async function main(): Promise<number> {
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const line = (t: Totals) =>
       `${t.seeds} seeds: ${t.commands} commands accepted, ${t.applied} applied, ${t.rejected} rejected, ` +
-      `${t.deadLettered} dead-lettered (then replayed), ${t.outages} consumer outage(s), ${t.violations.length} violations`;
+      `${t.deadLettered} dead-lettered (then replayed), ${t.coalesced} coalesced, ${t.outages} consumer outage(s), ${t.violations.length} violations`;
     for (const p of summary.profiles) process.stdout.write(`${p.profile}: ${line(p)}\n`);
     process.stdout.write(
       `${summary.domain}, ${profiles.length} profile(s), in ${seconds} s: ${line(summary)}\n`,

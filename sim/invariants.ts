@@ -45,6 +45,8 @@ export function checkInvariants(
   for (const [id] of ledger.accepted) {
     const receipt = receipts.get(id);
     if (!receipt) fail('nothing-vanishes', `accepted command ${id} has no receipt`);
+    else if (receipt.status === 'pending')
+      fail('nothing-vanishes', `accepted command ${id} is still only deposited, never settled`);
     else if (receipt.status === 'dead-lettered')
       fail('nothing-vanishes', `command ${id} is still dead-lettered after replay`);
   }

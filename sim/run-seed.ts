@@ -19,6 +19,8 @@ export interface SeedResult {
   applied: number;
   rejected: number;
   deadLettered: number;
+  /** Applied from their deposit by another event's consumer (coalescing). */
+  coalesced: number;
   /** Runs whose consumers crashed on nearly every delivery for hours. */
   outages: number;
   violations: Violation[];
@@ -83,6 +85,7 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
       applied: receipts.filter((r) => r.status === 'applied').length,
       rejected: receipts.filter((r) => r.status === 'rejected').length,
       deadLettered,
+      coalesced: receipts.filter((r) => r.coalesced === true && r.status !== 'pending').length,
       outages: outage ? 1 : 0,
       violations: checkInvariants(seed, rt, writer, ledger, storedBefore),
       ...(options.trace ? { trace: JSON.stringify(rt.trace()) } : {}),

@@ -5,7 +5,7 @@ import type { SeededRandom } from '../local-runtime/kernel/random.js';
 
 export function faultsFor(random: SeededRandom): FaultOptions {
   const storm = random.chance(0.2) ? 4 : 1;
-  return {
+  const faults: FaultOptions = {
     kvs: {
       serverError: random.between(0, 0.05) * storm,
       rateLimited: random.between(0, 0.03) * storm,
@@ -24,6 +24,17 @@ export function faultsFor(random: SeededRandom): FaultOptions {
     },
     crash: { probability: random.between(0, 0.15), afterStorageCalls: [1, 3], kinds: ['consumer'] },
   };
+  // In some runs pushes fail so often that enqueues run out of retries: what a producer was told
+  // is not enqueued must never be applied (a deposit is written only after its push succeeds).
+  if (random.chance(0.15)) {
+    const push = faults.push!;
+    faults.push = {
+      serverError: Math.min(0.4, push.serverError! * 10),
+      rateLimited: Math.min(0.4, push.rateLimited! * 10),
+      partial: Math.min(0.4, push.partial! * 10),
+    };
+  }
+  return faults;
 }
 
 export interface Outage {

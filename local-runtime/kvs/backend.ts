@@ -24,6 +24,11 @@ export interface ListOptions {
   /** Only keys sorting strictly after this one. */
   after?: string;
   limit?: number;
+  /**
+   * Only items whose value this accepts. It sees the stored value itself and must not change it;
+   * a backend may use it to skip copying what it rejects.
+   */
+  where?: (value: unknown) => boolean;
 }
 
 export interface KvsBackend {

@@ -54,7 +54,10 @@ export function queryEntity(store: KvsStore, body: JsonRecord): EntityQueryPage 
     cursorText !== undefined ? cursorPosition(decodeCursor(cursorText, fingerprint)) : undefined;
 
   const selected: IndexedItem[] = [];
-  for (const item of store.list({ kind: 'entity', entity: entity.name })) {
+  const inPartition = (value: unknown) =>
+    isRecord(value) &&
+    index.partition.every((attribute, i) => attributeOf(value, attribute) === partition[i]);
+  for (const item of store.list({ kind: 'entity', entity: entity.name }, { where: inPartition })) {
     const value = isRecord(item.value) ? item.value : undefined;
     const rangeValue = attributeOf(value, rangeAttribute);
     if (!isScalar(rangeValue)) continue; // items without the range attribute are not in the index

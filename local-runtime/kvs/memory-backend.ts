@@ -9,10 +9,13 @@ import {
   type Namespace,
   type StoredItem,
 } from './backend.js';
+import { isLive } from './ttl.js';
 
 interface Row {
   key: string;
   json: string;
+  /** `json` parsed once, for `where` to look at; never handed out. */
+  parsed?: unknown;
   createdAt: number;
   updatedAt: number;
   expiresAt?: number;
@@ -49,18 +52,18 @@ export class MemoryBackend implements KvsBackend {
   }
 
   list(ns: Namespace, now: number, options: ListOptions = {}): StoredItem[] {
-    const { prefix, after, limit } = options;
-    const keys = [...this.space(ns).keys()].sort(compareKeys);
-    const out: StoredItem[] = [];
-    for (const key of keys) {
-      if (prefix !== undefined && !key.startsWith(prefix)) continue;
-      if (after !== undefined && compareKeys(key, after) <= 0) continue;
-      const item = toItem(this.space(ns).get(key)!);
-      if (!liveAt(item, now)) continue;
-      out.push(item);
-      if (limit !== undefined && out.length >= limit) break;
+    const { prefix, after, limit, where } = options;
+    // Select first, then sort and copy only what was selected: index queries scan whole entities.
+    const rows: Row[] = [];
+    for (const row of this.space(ns).values()) {
+      if (prefix !== undefined && !row.key.startsWith(prefix)) continue;
+      if (after !== undefined && compareKeys(row.key, after) <= 0) continue;
+      if (!isLive(row.expiresAt, now)) continue;
+      if (where && !where((row.parsed ??= JSON.parse(row.json) as unknown))) continue;
+      rows.push(row);
     }
-    return out;
+    rows.sort((a, b) => compareKeys(a.key, b.key));
+    return (limit !== undefined ? rows.slice(0, limit) : rows).map(toItem);
   }
 
   atomically<T>(fn: () => T): T {

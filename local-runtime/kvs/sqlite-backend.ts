@@ -84,14 +84,17 @@ export class SqliteBackend implements KvsBackend {
       params.push(options.after);
     }
     let sql = `SELECT key, value, created_at, updated_at, expires_at FROM kvs_items WHERE ${where.join(' AND ')} ORDER BY key`;
-    if (options.limit !== undefined) {
+    if (options.limit !== undefined && !options.where) {
       sql += ' LIMIT ?';
       params.push(options.limit);
     }
-    return this.db
+    const items = this.db
       .prepare<Array<string | number>, Row>(sql)
       .all(...params)
       .map(toItem);
+    if (!options.where) return items;
+    const selected = items.filter((item) => options.where!(item.value));
+    return options.limit !== undefined ? selected.slice(0, options.limit) : selected;
   }
 
   atomically<T>(fn: () => T): T {

@@ -10,7 +10,9 @@ describe('writer cost', () => {
   let rt: LocalForgeRuntime;
   afterEach(() => rt?.close());
 
-  it('settles one command with 1 read, 1 write and 1 event', async () => {
+  // The second write is the command's deposit (coalescing.ts): what makes a burst of single
+  // commands on one issue fast. A batch deposits nothing.
+  it('settles one command with 1 read, 2 writes and 1 event', async () => {
     rt = await startApp();
     const before = rt.metered();
     await rt.runAsApp(() => issueWriter.enqueue([recordActivity('10001')]));
@@ -18,8 +20,19 @@ describe('writer cost', () => {
     const cost = Counters.diff(before, rt.metered());
     expect(storedIssue(rt, '10001')?.version).toBe(1);
     expect(cost['kvs.readRequests']).toBe(1);
-    expect(cost['kvs.writeRequests']).toBe(1);
+    expect(cost['kvs.writeRequests']).toBe(2);
     expect(cost['events.pushed']).toBe(1);
+  });
+
+  it('deposits nothing for a single command enqueued with coalesce: false', async () => {
+    rt = await startApp();
+    const before = rt.metered();
+    await rt.runAsApp(() => issueWriter.enqueue([recordActivity('10001')], { coalesce: false }));
+    await rt.runUntilIdle();
+    const cost = Counters.diff(before, rt.metered());
+    expect(storedIssue(rt, '10001')?.version).toBe(1);
+    expect(cost['kvs.readRequests']).toBe(1);
+    expect(cost['kvs.writeRequests']).toBe(1);
   });
 
   it.each([2, 10, 24, 25, 48, 100, 240])(

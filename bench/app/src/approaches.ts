@@ -16,6 +16,7 @@ export const APPROACHES = [
   'caller-cas',
   'lease-lock',
   'writer',
+  'writer-no-coalesce',
   'writer-no-key',
   'writer-batched',
   'writer-batched-no-key',
@@ -66,9 +67,14 @@ export async function submit(approach: ApproachName, commands: CommandEnvelope[]
   const result: SubmitResult = { applied: [], gaveUp: [] };
   switch (approach) {
     case 'writer':
+    case 'writer-no-coalesce':
     case 'writer-no-key':
       // One command per event: each enqueued on its own, as a webhook handler naturally would.
-      for (const cmd of commands) await issueWriter.enqueue(cmd, { concurrencyKey: approach === 'writer' });
+      for (const cmd of commands)
+        await issueWriter.enqueue(cmd, {
+          concurrencyKey: approach !== 'writer-no-key',
+          coalesce: approach !== 'writer-no-coalesce',
+        });
       return result;
     case 'writer-batched':
     case 'writer-batched-no-key':

@@ -57,9 +57,16 @@ export async function handler(event: { body: BenchPageBody }): Promise<void> {
       ),
     );
   }
-  if (body.approach === 'writer' || body.approach === 'writer-no-key') {
+  if (
+    body.approach === 'writer' ||
+    body.approach === 'writer-no-coalesce' ||
+    body.approach === 'writer-no-key'
+  ) {
     // One command per event: per-issue packing puts each issue's command in its own event.
-    await issueWriter.enqueue(commands, { concurrencyKey: body.approach === 'writer' });
+    await issueWriter.enqueue(commands, {
+      concurrencyKey: body.approach !== 'writer-no-key',
+      coalesce: body.approach !== 'writer-no-coalesce',
+    });
   } else {
     for (const cmd of commands) await applyOne(body.approach, cmd);
   }

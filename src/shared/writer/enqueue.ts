@@ -13,6 +13,7 @@ import type { WriterLayout } from './definition';
 import type { AnyEnvelope } from './envelope';
 import { CommandValidationError, EnqueueError, describeIssues, type CommandProblem } from './errors';
 import { COMMAND_EVENT_VERSION, type CommandEventBody } from './event-body';
+import { deposit, DEPOSIT_MAX_COMMANDS } from './coalescing';
 import { claimCommandIds } from './id-claims';
 import { partitionOf } from './storage-layout';
 
@@ -42,6 +43,12 @@ export interface EnqueueOptions {
    * is refused with `command-id-reused` before anything is queued. One more write per command.
    */
   claimIds?: boolean;
+  /**
+   * Deposit the commands of small per-partition events for coalescing (see coalescing.ts): one
+   * more write per command, so that a burst on one partition is applied in a few consumer runs
+   * instead of one event per turn. Default true; false for callers that batch their own commands.
+   */
+  coalesce?: boolean;
   /** Where to push; tests and benchmarks may pass their own. Default: the writer's queue. */
   queue?: Pick<Queue, 'push'>;
 }
@@ -50,6 +57,8 @@ export interface EnqueueResult {
   commandIds: string[];
   events: number;
   pushes: number;
+  /** Commands deposited for coalescing. */
+  deposited: number;
 }
 
 export async function enqueue(
@@ -63,12 +72,19 @@ export async function enqueue(
   const pushes = packPushes(events);
   const queue = options.queue ?? new Queue({ key: config.queue });
   const notEnqueued: string[] = [];
+  const pushed: PushEvent[] = [];
   let lastError: unknown;
   for (const push of pushes) {
     const { failed, error } = await pushWithRetries(queue, push);
     for (const event of failed) notEnqueued.push(...idsOf(event));
     if (failed.length > 0) lastError = error;
+    pushed.push(...push.filter((event) => !failed.includes(event)));
   }
+  // After the push, so a command that is not on the queue never has a deposit.
+  const deposited = await deposit(
+    config,
+    pushed.filter((e) => (e.body as unknown as CommandEventBody).coalesce).flatMap(commandsOf),
+  );
   const ids = valid.map((c) => c.commandId);
   if (notEnqueued.length > 0) {
     const missing = new Set(notEnqueued);
@@ -78,7 +94,7 @@ export async function enqueue(
       lastError,
     );
   }
-  return { commandIds: ids, events: events.length, pushes: pushes.length };
+  return { commandIds: ids, events: events.length, pushes: pushes.length, deposited };
 }
 
 function validate(config: WriterLayout, commands: readonly unknown[]): AnyEnvelope[] {
@@ -139,11 +155,12 @@ export function packEvents(
     };
     const partitions = new Set(current.map((c) => partitionOf(config, c)));
     const single = partitions.size === 1 ? [...partitions][0] : undefined;
+    const keyed = perPartition && single !== undefined && options.concurrencyKey !== false;
+    if (keyed && !options.replay && options.coalesce !== false && current.length <= DEPOSIT_MAX_COMMANDS)
+      body.coalesce = true;
     events.push({
       body: body as unknown as Record<string, unknown>,
-      ...(perPartition && single && options.concurrencyKey !== false
-        ? { concurrency: { key: `${config.partitionName}-${single}`, limit: 1 } }
-        : {}),
+      ...(keyed ? { concurrency: { key: `${config.partitionName}-${single}`, limit: 1 } } : {}),
     });
     current = [];
     bytes = 0;
@@ -210,6 +227,10 @@ async function pushWithRetries(
   return { failed: remaining, error };
 }
 
+function commandsOf(event: PushEvent): AnyEnvelope[] {
+  return (event.body as unknown as CommandEventBody).commands;
+}
+
 function idsOf(event: PushEvent): string[] {
-  return (event.body as unknown as CommandEventBody).commands.map((c) => c.commandId);
+  return commandsOf(event).map((c) => c.commandId);
 }

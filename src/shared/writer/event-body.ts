@@ -12,12 +12,15 @@ export interface CommandEventBody {
   commands: AnyEnvelope[];
   /** Set when dead letters are replayed: only then may a dead-lettered command be applied. */
   replay?: true;
+  /** Its commands are deposited for coalescing: its consumer may drain the partition's deposits. */
+  coalesce?: true;
 }
 
 const body = z.object({
   v: z.literal(COMMAND_EVENT_VERSION),
   commands: z.array(z.unknown()).min(1),
   replay: z.literal(true).optional(),
+  coalesce: z.literal(true).optional(),
 });
 
 export interface Malformed {
@@ -31,6 +34,7 @@ export interface ParsedEvent {
   commands: AnyEnvelope[];
   malformed: Malformed[];
   replay: boolean;
+  coalesce: boolean;
 }
 
 export function parseCommandEvent(config: WriterLayout, raw: unknown): ParsedEvent {
@@ -39,6 +43,7 @@ export function parseCommandEvent(config: WriterLayout, raw: unknown): ParsedEve
     return {
       commands: [],
       replay: false,
+      coalesce: false,
       malformed: [
         { index: -1, reason: `not a command event: ${parsed.error.issues[0]?.message ?? 'invalid'}`, raw },
       ],
@@ -51,5 +56,10 @@ export function parseCommandEvent(config: WriterLayout, raw: unknown): ParsedEve
     if (result.ok) commands.push(result.envelope);
     else malformed.push({ index, reason: `invalid command: ${result.reason}`, raw: item });
   });
-  return { commands, malformed, replay: parsed.data.replay === true };
+  return {
+    commands,
+    malformed,
+    replay: parsed.data.replay === true,
+    coalesce: parsed.data.coalesce === true && parsed.data.replay !== true,
+  };
 }

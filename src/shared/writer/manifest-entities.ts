@@ -4,7 +4,7 @@ import type { WriterLayout } from './definition';
 
 export interface ManifestEntity {
   name: string;
-  attributes: Record<string, { type: 'string' | 'integer' | 'float' | 'any' }>;
+  attributes: Record<string, { type: 'string' | 'integer' | 'float' | 'boolean' | 'any' }>;
   indexes: Array<string | { name: string; partition: string[]; range: string[] }>;
 }
 
@@ -32,8 +32,14 @@ export function manifestEntities(config: WriterLayout): ManifestEntity[] {
         reason: { type: 'string' },
         settledAt: { type: 'float' },
         fingerprint: { type: 'string' },
+        envelope: { type: 'any' },
+        coalesced: { type: 'boolean' },
       },
-      indexes: [{ name: config.receiptIndex, partition: [id], range: ['settledAt'] }],
+      indexes: [
+        { name: config.receiptIndex, partition: [id], range: ['settledAt'] },
+        // A partition's deposits (pending receipts), for the consumer that coalesces them.
+        { name: `${config.receiptIndex}-status`, partition: [id, 'status'], range: ['settledAt'] },
+      ],
     },
     {
       name: config.entities.deadLetter,

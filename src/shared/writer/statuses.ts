@@ -44,6 +44,7 @@ export async function readStatuses(
     const receipt = found.get(commandId);
     if (
       !receipt ||
+      receipt.status === 'pending' ||
       (options.partitionId !== undefined && partitionOf(config, receipt) !== options.partitionId)
     )
       return { commandId, status: 'pending' };

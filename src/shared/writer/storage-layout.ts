@@ -20,12 +20,15 @@ export type SettledStatus = 'applied' | 'rejected' | 'dead-lettered';
 export type CommandStatus = 'pending' | SettledStatus;
 
 /**
- * One per settled command, keyed by command id, written in the same transaction that settles it.
- * Its existence is the deduplication ledger: a commit succeeds only if none of its commands has one.
+ * One per command, keyed by command id. A `pending` one is a deposit: written by `enqueue` after
+ * the push, carrying the command, so that a consumer already working on the partition can apply it
+ * before its own event comes round (coalescing). A settled one is written in the same transaction
+ * that settles the command, and is the deduplication ledger: no command with a settled receipt is
+ * ever applied again.
  */
 export interface ReceiptRecord {
   commandId: string;
-  status: SettledStatus;
+  status: CommandStatus;
   /** The partition's version after the command was applied, or at which it was refused. */
   version: number;
   /** Why it was refused or dead-lettered; absent when applied (Forge refuses empty strings). */
@@ -33,6 +36,10 @@ export interface ReceiptRecord {
   settledAt: number;
   /** A hash of the command's content, to tell a retry from a different command reusing the id. */
   fingerprint?: string;
+  /** The command itself, on a `pending` deposit only. */
+  envelope?: AnyEnvelope;
+  /** Set when the command was applied by another event's consumer, from its deposit. */
+  coalesced?: boolean;
   [partitionField: string]: unknown;
 }
 
@@ -61,6 +68,12 @@ export interface DeadLetterRecord {
   envelope: AnyEnvelope | { raw: string };
   /** The partition field is absent for a malformed event that named no readable partition. */
   [partitionField: string]: unknown;
+}
+
+/** Settled: applied, rejected or dead-lettered. A replay may settle a dead-lettered command again. */
+export function isSettled(receipt: ReceiptRecord | undefined, replay = false): boolean {
+  if (!receipt || receipt.status === 'pending') return false;
+  return !(replay && receipt.status === 'dead-lettered');
 }
 
 /** A receipt of a writer whose partition is `Name`: its `[Name]Id` is a string. */

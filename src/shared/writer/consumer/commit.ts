@@ -79,9 +79,10 @@ export function unchangedSince(expected: Expected) {
 }
 
 /**
- * How a receipt is written: `new-only` on the condition that the command has none yet (a replay of
- * dead letters may also replace a `dead-lettered` one); `unconditioned` when the receipts were read
- * before the pass and the partition's record condition guards the write.
+ * How a receipt is written: `new-only` on the condition that the command has no settled receipt
+ * yet (none, or its `pending` deposit; a replay of dead letters may also replace a `dead-lettered`
+ * one); `unconditioned` when the receipts were read before the pass and the partition's record
+ * condition guards the write.
  */
 export type ReceiptWrite = 'new-only' | 'unconditioned';
 
@@ -95,7 +96,9 @@ export function setReceipt(
   const ttl = receipt.status === 'dead-lettered' ? DEAD_LETTER_TTL : RECEIPT_TTL;
   let conditions;
   if (write.receipts === 'new-only') {
-    conditions = new Filter<ReceiptRecord>().or('commandId', FilterConditions.notExists());
+    conditions = new Filter<ReceiptRecord>()
+      .or('commandId', FilterConditions.notExists())
+      .or('status', FilterConditions.equalTo('pending'));
     if (write.replay) conditions = conditions.or('status', FilterConditions.equalTo('dead-lettered'));
   }
   tx.set(

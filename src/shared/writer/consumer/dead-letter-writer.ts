@@ -10,7 +10,13 @@ import type { AnyEnvelope } from '../envelope';
 import type { Malformed } from '../event-body';
 import { fingerprintOf } from '../fingerprint';
 import { loadStatesAndReceipts } from '../state-store';
-import { DEAD_LETTER_TTL, deadLetterKey, partitionOf, type DeadLetterRecord } from '../storage-layout';
+import {
+  DEAD_LETTER_TTL,
+  deadLetterKey,
+  isSettled,
+  partitionOf,
+  type DeadLetterRecord,
+} from '../storage-layout';
 import {
   createStateRecords,
   setReceipt,
@@ -52,7 +58,7 @@ export async function deadLetterCommands<S>(
     // Settled meanwhile: leave it. A replay's own dead-lettered receipt is not settled.
     pending = pending.filter((c) => {
       const receipt = loaded.receipts.get(c.commandId);
-      return !receipt || (replay && receipt.status === 'dead-lettered');
+      return !isSettled(receipt, replay);
     });
     if (loaded.missing.size > 0) await createStateRecords(config, loaded.missing);
     const failed: AnyEnvelope[] = [];

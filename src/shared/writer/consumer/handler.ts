@@ -5,9 +5,12 @@
 // loop ends in the dead letters instead of running for the whole retention window.
 import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { ForgeKvsAPIError } from '@forge/kvs';
+import { sleep } from '../backoff';
+import { DRAIN_BUDGET_MS, DRAIN_IDLE_POLLS, DRAIN_POLL_MS } from '../coalescing';
 import type { WriterConfig } from '../definition';
 import { parseCommandEvent } from '../event-body';
 import { describeStorageError } from '../storage-errors';
+import { partitionOf } from '../storage-layout';
 import { deadLetterCommands, recordMalformed, recordReusedIds } from './dead-letter-writer';
 import {
   backoffSeconds,
@@ -90,11 +93,21 @@ export function consumerHandler<S>(config: WriterConfig<S>): ConsumerHandler {
       }
     }
 
+    // A small event on one partition may take the partition's deposits into its pass (coalescing).
+    const partitions = new Set(parsed.commands.map((c) => partitionOf(config, c)));
+    const drainPartition = parsed.coalesce && partitions.size === 1 ? [...partitions][0] : undefined;
     const result = await settleCommands(config, parsed.commands, {
       alreadySettled: retry.settled,
       replay: parsed.replay,
-      receiptsFirst: attempt > 1,
+      // Held back while a drain applied its commands, it is done after this one read.
+      receiptsFirst: attempt > 1 || drainPartition !== undefined,
+      ...(drainPartition !== undefined
+        ? { drain: { partitionId: drainPartition, when: 'hot' as const } }
+        : {}),
     });
+    // Only in a burst (the pass found other events' deposits): a quiet partition is not polled.
+    if (drainPartition !== undefined && result.drained > 0 && result.unsettled.length === 0 && !result.error)
+      await keepDraining(config, drainPartition);
     if (result.reusedIds.length > 0) {
       console.error(`${result.reusedIds.length} command(s) reuse the id of a different, settled command`);
       try {
@@ -135,6 +148,21 @@ export function consumerHandler<S>(config: WriterConfig<S>): ConsumerHandler {
       delay,
     );
   };
+}
+
+/**
+ * While deposits keep coming (a burst), holds the partition's concurrency slot and applies them as
+ * they arrive, within a time budget. Best effort: whatever is left is applied by its own event.
+ */
+async function keepDraining<S>(config: WriterConfig<S>, partitionId: string) {
+  const deadline = Date.now() + DRAIN_BUDGET_MS;
+  let idle = 0;
+  while (idle < DRAIN_IDLE_POLLS && Date.now() + DRAIN_POLL_MS < deadline) {
+    await sleep(DRAIN_POLL_MS);
+    const round = await settleCommands(config, [], { drain: { partitionId, when: 'always' } });
+    if (round.error !== undefined || round.drainedSettled < round.drained) return;
+    idle = round.drained === 0 ? idle + 1 : 0;
+  }
 }
 
 function retryLater(

@@ -13,12 +13,13 @@
 // (retry later) or permanent (fail now, with its reason).
 import { ForgeKvsAPIError } from '@forge/kvs';
 import { BACKOFF, backoffMs, sleep as realSleep } from '../backoff';
+import { DRAIN_BATCH, HOT_WINDOW_MS, loadDeposits } from '../coalescing';
 import type { WriterConfig, WriterLayout } from '../definition';
 import type { AnyEnvelope } from '../envelope';
 import { fingerprintOf } from '../fingerprint';
 import { loadStatesAndReceipts, type Loaded } from '../state-store';
 import { describeStorageError } from '../storage-errors';
-import { partitionOf } from '../storage-layout';
+import { isSettled, partitionOf } from '../storage-layout';
 import {
   createStateRecords,
   executeTransaction,
@@ -42,6 +43,22 @@ export interface SettleResult {
   permanent?: string;
   /** Commands whose id was already settled for a different command: never applied, to be reported. */
   reusedIds: AnyEnvelope[];
+  /** Other events' commands taken from the partition's deposits (coalescing), settled or not. */
+  drained: number;
+  /** How many of them this run settled. */
+  drainedSettled: number;
+  /** The partition had a commit within the hot window when it was read. */
+  hot: boolean;
+}
+
+/**
+ * Take the partition's deposits into the pass (coalescing.ts): `hot` when it was committed to
+ * recently and this event's own commands still need a commit; `always` when the consumer is
+ * already draining it.
+ */
+export interface DrainRequest {
+  partitionId: string;
+  when: 'hot' | 'always';
 }
 
 export interface SettleOptions {
@@ -54,6 +71,7 @@ export interface SettleOptions {
    * settled already): they are skipped at once instead of failing a commit first.
    */
   receiptsFirst?: boolean;
+  drain?: DrainRequest;
   inlineAttempts?: number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -83,14 +101,33 @@ export async function settleCommands<S>(
   /** Receipts read with the states and written without conditions, records created first. */
   let readFirst = false;
   let lookUpReceipts = options.receiptsFirst ?? false;
+  const drained = new Set<string>();
+  let hot = false;
+  // What is reported is about the event's own commands: a deposit left unsettled stays pending,
+  // for its own event.
   const result = (extra: Partial<SettleResult> = {}): SettleResult => ({
-    settled,
-    unsettled: pending.filter((c) => !settled.has(c.commandId)),
+    settled: new Set([...settled].filter((id) => !drained.has(id))),
+    unsettled: pending.filter((c) => !settled.has(c.commandId) && !drained.has(c.commandId)),
     conflicts,
     reusedIds,
+    drained: drained.size,
+    drainedSettled: [...drained].filter((id) => settled.has(id)).length,
+    hot,
     ...extra,
   });
+  const takeDeposits = async (partitionId: string) => {
+    const known = new Set([...settled, ...pending.map((c) => c.commandId)]);
+    for (const deposit of await loadDeposits(config, partitionId, DRAIN_BATCH)) {
+      if (known.has(deposit.commandId) || partitionOf(config, deposit) !== partitionId) continue;
+      drained.add(deposit.commandId);
+      pending.push(deposit);
+    }
+  };
   try {
+    if (options.drain?.when === 'always') {
+      hot = true;
+      await takeDeposits(options.drain.partitionId);
+    }
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 0 && failures.length > 0) await sleep(backoffMs(BACKOFF.conflict, attempt - 1));
       const byPartition = groupByPartition(config, pending);
@@ -101,12 +138,21 @@ export async function settleCommands<S>(
       );
       for (const cmd of pending) {
         const receipt = loaded.receipts.get(cmd.commandId);
-        if (!receipt || (options.replay && receipt.status === 'dead-lettered')) continue;
+        if (!receipt || !isSettled(receipt, options.replay)) continue;
         settled.add(cmd.commandId);
         if (receipt.fingerprint !== undefined && receipt.fingerprint !== fingerprintOf(config, cmd))
           reusedIds.push(cmd);
       }
       pending = pending.filter((c) => !settled.has(c.commandId));
+      const drain = options.drain;
+      if (attempt === 0 && drain?.when === 'hot' && pending.length > 0) {
+        const state = loaded.states.get(drain.partitionId);
+        hot = !loaded.missing.has(drain.partitionId) && Date.now() - state!.updatedAt < HOT_WINDOW_MS;
+        if (hot) {
+          await takeDeposits(drain.partitionId);
+          byPartition.set(drain.partitionId, pending);
+        }
+      }
 
       // What the failed commits of the last round were: decided from what is stored now.
       let unexplained = false;
@@ -144,6 +190,8 @@ export async function settleCommands<S>(
           now,
         ),
       );
+      for (const chunk of chunks.flat())
+        for (const receipt of chunk.receipts) if (drained.has(receipt.commandId)) receipt.coalesced = true;
       const failed = new Set<string>();
       for (const transaction of packTransactions(chunks)) {
         // A later chunk of a partition whose earlier chunk failed cannot succeed: save the write.
