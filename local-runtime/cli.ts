@@ -12,6 +12,7 @@ import {
   type LatencyModel,
 } from './kernel/latency.js';
 import { hostConsole } from './kernel/sandbox.js';
+import { HOLD_BACK_MODELS, type HoldBackModel } from './events/hold-back.js';
 import { PLATFORM_PROFILES, type PlatformProfileName } from './kvs/platform-profile.js';
 import { bundleWithForge, reloadOnSave } from './reload-on-save.js';
 import { createRuntime, type LocalForgeRuntime, type RuntimeOptions } from './runtime.js';
@@ -52,6 +53,9 @@ Options (all commands):
                               overwrite), one of:
 ${wrap(Object.keys(PLATFORM_PROFILES).join(', '), 30, 100)}
                               (default: default; see local-runtime/kvs/platform-profile.ts)
+  --hold-back <model>         How long an event over its concurrency limit waits (Forge does not
+                              say): ${Object.keys(HOLD_BACK_MODELS).join(', ')}
+                              (default: doubling-4s; see local-runtime/events/hold-back.ts)
   -h, --help                  Show this help
 
 Options (start):
@@ -78,6 +82,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   latency: { type: 'string' },
   platform: { type: 'string' },
+  'hold-back': { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
   'no-schedules': { type: 'boolean' },
@@ -146,6 +151,15 @@ function platform(value: string | undefined): PlatformProfileName {
   return value as PlatformProfileName;
 }
 
+function holdBack(value: string | undefined): HoldBackModel {
+  if (value === undefined) return 'doubling-4s';
+  if (!Object.hasOwn(HOLD_BACK_MODELS, value))
+    throw new UsageError(
+      `--hold-back takes one of ${Object.keys(HOLD_BACK_MODELS).join(', ')}; got '${value}'`,
+    );
+  return value as HoldBackModel;
+}
+
 /** `log` receives the runtime's lines and the app's logs (each prefixed with its function). */
 function runtimeOptions(values: Values, log: (line: string) => void): RuntimeOptions {
   const appDir = path.resolve(values['app-dir'] ?? process.cwd());
@@ -159,6 +173,7 @@ function runtimeOptions(values: Values, log: (line: string) => void): RuntimeOpt
     ...(values.jira ? { jira: path.resolve(values.jira) } : {}),
     latency: latency(values.latency),
     platform: platform(values.platform),
+    events: { holdBack: holdBack(values['hold-back']) },
     log,
   };
 }
@@ -211,6 +226,7 @@ async function start(values: Values): Promise<void> {
   const model = { ...ZERO_LATENCY, ...options.latency };
   console.log(`  latency:    ${values.latency ?? 'none'} (${describeLatency(model)})`);
   console.log(`  platform:   ${String(options.platform)} profile (local-runtime/kvs/platform-profile.ts)`);
+  console.log(`  hold-back:  ${String(options.events?.holdBack)} (local-runtime/events/hold-back.ts)`);
   console.log(
     `  handlers:   ${handlers === 'bundle' ? 'the Forge bundle in .forge-bundle/' : 'the sources in src/'}` +
       (values['no-watch'] ? '' : ', reloaded when a file under src/ is saved'),

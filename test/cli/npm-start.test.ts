@@ -25,7 +25,17 @@ beforeAll(async () => {
   // A latency file, as a user would pass one: short delivery delays keep the queue visible.
   const latencyFile = path.join(dataDir, 'latency.json');
   await writeFile(latencyFile, JSON.stringify({ delivery: [20, 60] }));
-  cli = await startCli(['--port', '0', '--data-dir', dataDir, '--no-schedules', '--latency', latencyFile]);
+  cli = await startCli([
+    '--port',
+    '0',
+    '--data-dir',
+    dataDir,
+    '--no-schedules',
+    '--latency',
+    latencyFile,
+    '--hold-back',
+    'fixed-1s',
+  ]);
 });
 afterAll(async () => {
   const code = await cli?.stop();
@@ -52,6 +62,17 @@ describe('npm start', () => {
         ' (KVS read 0 ms, KVS write 0 ms, push 0 ms, delivery 20-60 ms, Jira 0 ms)',
     );
     expect(cli.output()).toContain(`Open ${cli.url}/ in a browser`);
+    expect(cli.output()).toContain('hold-back:  fixed-1s');
+  });
+
+  it('refuses a hold-back model it does not know, naming the ones it does', async () => {
+    const refused = await run('npx', ['tsx', 'local-runtime/cli.ts', 'start', '--hold-back', 'soon'], {
+      cwd: repoDir,
+    }).catch((error: { code: number; stderr: string }) => error);
+    expect(refused).toMatchObject({ code: 2 });
+    expect((refused as { stderr: string }).stderr).toContain(
+      "--hold-back takes one of doubling-4s, fixed-1s, gaps-4-16s; got 'soon'",
+    );
   });
 
   it('accepts a correctly signed deployment call with 202, and logs it', async () => {
