@@ -7,6 +7,7 @@ import {
   type IssueEnvelope,
   checklistView,
   type IssueState,
+  type Command,
 } from '../../src/shared/issue-data/issue-writer.js';
 
 import { emptyIssueState } from '../../src/shared/issue-data/issue-state.js';
@@ -186,5 +187,181 @@ describe('reducer', () => {
       { ...base, commandId: 'cmd-ext-2', type: 'activity.external', payload },
     ];
     expect(fold(cmds).state.activity.external).toHaveLength(1);
+  });
+});
+
+describe('conflicts at the grain of a field', () => {
+  const base = { schemaVersion: 2 as const, issueId: '10001', source: 'ui' as const };
+  let n = 0;
+  const envelope = (cmd: Command, issuedAt = ++n): IssueEnvelope =>
+    ({ ...base, ...cmd, commandId: `cmd-conflict-${++n}`, issuedAt }) as IssueEnvelope;
+
+  /** Folds commands that must all apply, and answers the state with the last stamps. */
+  function applied(state: IssueState, ...cmds: Command[]): IssueState {
+    for (const cmd of cmds) {
+      const result = issueWriter.apply(state, envelope(cmd), 0);
+      if (!result.ok) throw new Error(`${cmd.type} refused: ${result.reason}`);
+      state = result.state;
+    }
+    return state;
+  }
+
+  const start = () =>
+    applied(
+      emptyIssueState(),
+      { type: 'checklist.add', payload: { itemId: 'a', text: 'Write docs', rank: 1, by: 'ana' } },
+      { type: 'checklist.add', payload: { itemId: 'b', text: 'Fix bug', rank: 2, by: 'ana' } },
+    );
+  const revisionOf = (state: IssueState, itemId: string, field: 'text' | 'checked' | 'rank') => {
+    const stamp = state.checklist[itemId]?.[field]?.stamp;
+    return stamp ? { at: stamp.at, id: stamp.id } : null;
+  };
+
+  it('refuses an edit of a field someone else changed since, naming the field, the item and who', () => {
+    const loaded = start();
+    const seen = revisionOf(loaded, 'a', 'text');
+    const now = applied(loaded, {
+      type: 'checklist.rename',
+      payload: { itemId: 'a', text: 'Write the docs', by: 'bo', basedOn: seen },
+    });
+    const mine = envelope({
+      type: 'checklist.rename',
+      payload: { itemId: 'a', text: 'Write all docs', by: 'ana', basedOn: seen },
+    });
+    expect(issueWriter.apply(now, mine, 3)).toEqual({
+      ok: false,
+      reason: "the text of 'Write the docs' was changed by bo since you loaded it",
+    });
+    // The same edit made from the revision there now applies ("Apply mine").
+    const again = { ...mine, payload: { ...mine.payload, basedOn: revisionOf(now, 'a', 'text') } };
+    const result = issueWriter.apply(now, again as IssueEnvelope, 3);
+    expect(result.ok && checklistView(result.state)[0]?.text).toBe('Write all docs');
+
+    const checked = applied(now, {
+      type: 'checklist.check',
+      payload: { itemId: 'a', checked: true, by: 'bo', basedOn: null },
+    });
+    const uncheck = envelope({
+      type: 'checklist.check',
+      payload: { itemId: 'a', checked: false, by: 'ana', basedOn: null },
+    });
+    expect(issueWriter.apply(checked, uncheck, 4)).toEqual({
+      ok: false,
+      reason: "the check mark of 'Write the docs' was changed by bo since you loaded it",
+    });
+    const remove = envelope({ type: 'checklist.remove', payload: { itemId: 'a', by: 'ana', basedOn: seen } });
+    expect(issueWriter.apply(checked, remove, 4)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('the text of'),
+    });
+  });
+
+  it('applies edits made after changes of other fields, other items, activity, deployments and reports', () => {
+    const loaded = start();
+    const seen = {
+      text: revisionOf(loaded, 'a', 'text'),
+      checked: revisionOf(loaded, 'a', 'checked'),
+      rank: revisionOf(loaded, 'a', 'rank'),
+    };
+    const now = applied(
+      loaded,
+      { type: 'checklist.rename', payload: { itemId: 'a', text: 'Renamed by bo', by: 'bo' } },
+      { type: 'checklist.check', payload: { itemId: 'b', checked: true, by: 'bo', basedOn: null } },
+      { type: 'checklist.reorder', payload: { itemId: 'b', rank: 0, by: 'bo' } },
+      { type: 'activity.record', payload: { kind: 'commented', at: 5 } },
+      { type: 'activity.transition', payload: { from: 'To Do', to: 'Done', at: 6 } },
+      {
+        type: 'activity.external',
+        payload: { eventId: 'd1', kind: 'deployment', environment: 'prod', status: 'succeeded', at: 7 },
+      },
+      {
+        type: 'report.metrics',
+        payload: {
+          reportKind: 'time-in-status',
+          runId: 'r1',
+          computedAt: 8,
+          timeInStatusMs: {},
+          transitions: 1,
+        },
+      },
+    );
+    const state = applied(
+      now,
+      { type: 'checklist.check', payload: { itemId: 'a', checked: true, by: 'ana', basedOn: seen.checked } },
+      { type: 'checklist.reorder', payload: { itemId: 'a', rank: 9, by: 'ana', basedOn: seen.rank } },
+    );
+    expect(checklistView(state).find((i) => i.itemId === 'a')).toMatchObject({ checked: true });
+    // A removal is made from the item's text: from the text there now, it applies.
+    expect(
+      applied(state, {
+        type: 'checklist.remove',
+        payload: { itemId: 'a', by: 'ana', basedOn: revisionOf(state, 'a', 'text') },
+      }).checklist['a'],
+    ).toBeUndefined();
+    expect(seen.text).not.toEqual(revisionOf(state, 'a', 'text'));
+  });
+
+  it("applies a person's edit made while their own earlier edit of the field was settling", () => {
+    const loaded = start();
+    const seen = revisionOf(loaded, 'a', 'checked');
+    const state = applied(
+      loaded,
+      { type: 'checklist.check', payload: { itemId: 'a', checked: true, by: 'ana', basedOn: seen } },
+      { type: 'checklist.check', payload: { itemId: 'a', checked: false, by: 'ana', basedOn: seen } },
+    );
+    expect(checklistView(state)[0]).toMatchObject({ itemId: 'a', checked: false });
+    // Two people wanting the same value is no conflict either: bo's edit applies.
+    const both = applied(state, {
+      type: 'checklist.check',
+      payload: { itemId: 'a', checked: false, by: 'bo', basedOn: seen },
+    });
+    expect(both.checklist['a']?.checked).toMatchObject({ value: false, stamp: { by: 'bo' } });
+  });
+
+  it('keeps the old behaviour without basedOn: last writer wins, and expectedVersion still checks the issue', () => {
+    const loaded = start();
+    const state = applied(
+      loaded,
+      { type: 'checklist.rename', payload: { itemId: 'a', text: 'By bo', by: 'bo' } },
+      { type: 'checklist.rename', payload: { itemId: 'a', text: 'By a webhook' } },
+      { type: 'checklist.remove', payload: { itemId: 'b' } },
+    );
+    expect(checklistView(state).map((i) => i.text)).toEqual(['By a webhook']);
+    const stale = {
+      ...envelope({ type: 'checklist.check', payload: { itemId: 'a', checked: true } }),
+      expectedVersion: 1,
+    };
+    expect(issueWriter.apply(state, stale, 5)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('stale view'),
+    });
+  });
+
+  it('keeps a long account id as a short hash, and names no one by it', () => {
+    const long = 'x'.repeat(128);
+    const loaded = start();
+    const seen = revisionOf(loaded, 'a', 'text');
+    const now = applied(loaded, {
+      type: 'checklist.rename',
+      payload: { itemId: 'a', text: 'Long', by: long, basedOn: seen },
+    });
+    expect(now.checklist['a']?.text?.stamp.by).toMatch(/^#[0-9a-f]{16}$/);
+    // The same long id is still recognised as the same person.
+    expect(
+      applied(now, {
+        type: 'checklist.rename',
+        payload: { itemId: 'a', text: 'Longer', by: long, basedOn: seen },
+      }).checklist['a']?.text?.value,
+    ).toBe('Longer');
+    expect(
+      issueWriter.apply(
+        now,
+        envelope({
+          type: 'checklist.rename',
+          payload: { itemId: 'a', text: 'Mine', by: 'ana', basedOn: seen },
+        }),
+        3,
+      ),
+    ).toMatchObject({ ok: false, reason: expect.stringContaining('changed by another user since') });
   });
 });

@@ -11,6 +11,7 @@ import {
   MAX_ITEM_TEXT,
   MAX_REPORT_KINDS,
   MAX_REPORT_STATUSES,
+  MAX_STORED_EDITOR,
   emptyIssueState,
 } from '../../src/shared/issue-data/issue-state.js';
 import { issueWriter, type Command, type IssueState } from '../../src/shared/issue-data/issue-writer.js';
@@ -58,15 +59,21 @@ describe('bounded issue state', () => {
       ]));
     }
     expect(state.checklist).toEqual({});
-    // Every item at its longest, with all three of its fields set.
+    // Every item at its longest, with all three of its fields set by people with the longest
+    // account id a stamp keeps verbatim (a longer one is kept as a shorter hash).
+    const by = '557058:'.padEnd(MAX_STORED_EDITOR, 'f');
     for (let i = 0; i < MAX_CHECKLIST_ITEMS; i++) {
       const itemId = `item-${i}-`.padEnd(64, 'x');
       ({ state, version } = applyAll(state, version, [
-        { type: 'checklist.add', payload: { itemId, text: wide(MAX_ITEM_TEXT), rank: i + 0.123456789 } },
-        { type: 'checklist.check', payload: { itemId, checked: true } },
-        { type: 'checklist.rename', payload: { itemId, text: wide(MAX_ITEM_TEXT) } },
+        {
+          type: 'checklist.add',
+          payload: { itemId, text: wide(MAX_ITEM_TEXT), rank: i + 0.123456789, by },
+        },
+        { type: 'checklist.check', payload: { itemId, checked: true, by, basedOn: null } },
+        { type: 'checklist.rename', payload: { itemId, text: wide(MAX_ITEM_TEXT), by } },
       ]));
     }
+    expect(Object.values(state.checklist).every((e) => e.checked?.stamp.by === by)).toBe(true);
     for (let i = 0; i < MAX_EXTERNAL_EVENTS + 5; i++) {
       ({ state, version } = applyAll(state, version, [
         {

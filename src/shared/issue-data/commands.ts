@@ -2,8 +2,9 @@
 // consumer applies them; both share these schemas and the types inferred from them.
 //
 // Commands are designed so that arrival order does not matter where it can: counters add,
-// fields are last-writer-wins by (issuedAt, commandId), removals leave tombstones. Where order
-// does matter (an edit made from a stale view), the envelope's `expectedVersion` decides.
+// fields are last-writer-wins by (issuedAt, commandId), removals delete. Where order does matter
+// (a person edited a field someone else changed since), the edit's `basedOn` decides, for that
+// one field; the envelope's `expectedVersion` is a whole-issue check for callers that want one.
 import { z } from 'zod';
 
 const shortText = z.string().trim().min(1).max(500);
@@ -15,25 +16,42 @@ export const itemId = z
 /** A position between neighbours; the UI picks a rank between the two items it drops between. */
 const rank = z.number().finite();
 
+/** Who made an edit: the Atlassian account id, set by the resolver from the Forge context. */
+export const editor = z.string().min(1).max(128);
+/**
+ * The revision of a field a person saw when they made an edit: the field's stamp (its `at` and
+ * `id`), or null for a field never set. The edit is refused only if that field has changed since,
+ * by someone else. Absent: no check (webhooks, jobs, and edits from earlier releases).
+ */
+export const revision = z
+  .object({ at: z.number().int().nonnegative(), id: z.string().min(1).max(64) })
+  .nullable();
+/** Fields of a person's edit of an existing item. */
+const editOf = { by: editor.optional(), basedOn: revision.optional() };
+
 export const checklistAdd = z.object({
   type: z.literal('checklist.add'),
-  payload: z.object({ itemId, text: shortText, rank: rank.optional() }),
+  payload: z.object({ itemId, text: shortText, rank: rank.optional(), by: editor.optional() }),
 });
 export const checklistRename = z.object({
   type: z.literal('checklist.rename'),
-  payload: z.object({ itemId, text: shortText }),
+  /** `basedOn`: the revision of the item's text. */
+  payload: z.object({ itemId, text: shortText, ...editOf }),
 });
 export const checklistCheck = z.object({
   type: z.literal('checklist.check'),
-  payload: z.object({ itemId, checked: z.boolean() }),
+  /** `basedOn`: the revision of the item's check mark. */
+  payload: z.object({ itemId, checked: z.boolean(), ...editOf }),
 });
 export const checklistRemove = z.object({
   type: z.literal('checklist.remove'),
-  payload: z.object({ itemId }),
+  /** `basedOn`: the revision of the item's text, so an item renamed since is not removed unseen. */
+  payload: z.object({ itemId, ...editOf }),
 });
 export const checklistReorder = z.object({
   type: z.literal('checklist.reorder'),
-  payload: z.object({ itemId, rank }),
+  /** `basedOn`: the revision of the item's rank. */
+  payload: z.object({ itemId, rank, ...editOf }),
 });
 
 export const activityKind = z.enum(['created', 'updated', 'commented']);
@@ -98,3 +116,4 @@ export const command = z.discriminatedUnion('type', [
 export type Command = z.infer<typeof command>;
 export type CommandType = Command['type'];
 export type ActivityKind = z.infer<typeof activityKind>;
+export type Revision = z.infer<typeof revision>;

@@ -9,6 +9,11 @@ import type { ActivityKind } from './commands';
 export interface Stamp {
   at: number;
   id: string;
+  /**
+   * Who set the field, on a person's checklist edit (see `storedEditor`), so that their own next
+   * edit of it is never a conflict and a refusal can name who changed it. Never part of ordering.
+   */
+  by?: string;
 }
 
 export interface Register<T> {
@@ -63,7 +68,7 @@ export interface IssueState {
 
 /**
  * The documented limits of one issue's data. Filled to the last character with 3-byte UTF-8
- * text, they come to about 160 KB (test/writer/state-bounds.test.ts), under the writer's 200 KiB
+ * text, they come to about 169 KB (test/writer/state-bounds.test.ts), under the writer's 200 KiB
  * guard and a third under Forge's 240 KiB per record.
  */
 export const MAX_CHECKLIST_ITEMS = 100;
@@ -73,6 +78,15 @@ export const MAX_EXTERNAL_EVENTS = 20;
 /** Report kinds with a stored result per issue, and statuses per time-in-status result. */
 export const MAX_REPORT_KINDS = 2;
 export const MAX_REPORT_STATUSES = 40;
+/**
+ * Characters of an account id kept verbatim in a stamp: Atlassian's ids today are at most 43
+ * (`557058:` and a UUID). A longer one (the API allows 128) is kept as a hash, so that three
+ * stamps on each of 100 items stay inside the record's budget.
+ */
+export const MAX_STORED_EDITOR = 43;
+
+/** Ends the reason of a person's edit refused because its field changed since they saw it. */
+export const CHANGED_SINCE_LOADED = 'since you loaded it';
 
 export function emptyIssueState(): IssueState {
   return {
