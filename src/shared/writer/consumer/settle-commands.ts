@@ -47,8 +47,6 @@ export interface SettleResult {
   drained: number;
   /** How many of them this run settled. */
   drainedSettled: number;
-  /** The partition had a commit within the hot window when it was read. */
-  hot: boolean;
 }
 
 /**
@@ -102,7 +100,6 @@ export async function settleCommands<S>(
   let readFirst = false;
   let lookUpReceipts = options.receiptsFirst ?? false;
   const drained = new Set<string>();
-  let hot = false;
   // What is reported is about the event's own commands: a deposit left unsettled stays pending,
   // for its own event.
   const result = (extra: Partial<SettleResult> = {}): SettleResult => ({
@@ -112,7 +109,6 @@ export async function settleCommands<S>(
     reusedIds,
     drained: drained.size,
     drainedSettled: [...drained].filter((id) => settled.has(id)).length,
-    hot,
     ...extra,
   });
   const takeDeposits = async (partitionId: string) => {
@@ -124,10 +120,7 @@ export async function settleCommands<S>(
     }
   };
   try {
-    if (options.drain?.when === 'always') {
-      hot = true;
-      await takeDeposits(options.drain.partitionId);
-    }
+    if (options.drain?.when === 'always') await takeDeposits(options.drain.partitionId);
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 0 && failures.length > 0) await sleep(backoffMs(BACKOFF.conflict, attempt - 1));
       const byPartition = groupByPartition(config, pending);
@@ -147,7 +140,7 @@ export async function settleCommands<S>(
       const drain = options.drain;
       if (attempt === 0 && drain?.when === 'hot' && pending.length > 0) {
         const state = loaded.states.get(drain.partitionId);
-        hot = !loaded.missing.has(drain.partitionId) && Date.now() - state!.updatedAt < HOT_WINDOW_MS;
+        const hot = !loaded.missing.has(drain.partitionId) && Date.now() - state!.updatedAt < HOT_WINDOW_MS;
         if (hot) {
           await takeDeposits(drain.partitionId);
           byPartition.set(drain.partitionId, pending);
