@@ -99,10 +99,11 @@ define('getIssueState', 'browse', async ({ issue }) => {
   return ok(issueStateView(record, issue, { canEdit: access.edit, canAdminister: admin }));
 });
 
-define('submitCommand', 'edit', async ({ payload, issue }) => {
+define('submitCommand', 'edit', async ({ payload, issue, accountId }) => {
   const { expectedVersion, commandId: clientId } = payload;
   // Re-parsed with the writer's own schema: the envelope carries exactly the command, nothing else.
-  const cmd = command.parse({ type: payload.type, payload: payload.payload });
+  // Who made the edit comes from the Forge context, so a person's own edits never conflict.
+  const cmd = command.parse({ type: payload.type, payload: { ...payload.payload, by: accountId } });
   const envelope = issueWriter.command(issue.id, cmd, {
     source: 'ui',
     ...(expectedVersion === undefined ? {} : { expectedVersion }),

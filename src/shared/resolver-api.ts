@@ -1,7 +1,7 @@
 // The contract between the issue panel and its resolvers: resolver names, payload schemas (zod, so
 // the resolvers validate with them and the panel's types are inferred from them), response types,
 // and the typed result every resolver returns. Imported by the front end too: zod and types only.
-import type { ExternalEvent } from './issue-data/issue-state';
+import { CHANGED_SINCE_LOADED, type ExternalEvent } from './issue-data/issue-state';
 import type { ReportJobView } from './report-job-view';
 import { z } from 'zod';
 // Straight from the envelope module (zod only), not the writer's index, which reaches Forge storage.
@@ -38,7 +38,11 @@ export function fail(code: ResolverErrorCode, message: string): { ok: false; err
 
 /** Fields a UI edit may carry besides its command. Unknown fields (an `issueId`!) are stripped. */
 const editFields = {
-  /** The version of the view the edit was made from; the writer refuses it if the issue moved on. */
+  /**
+   * A whole-issue check, for callers that want one: the edit is refused if anything at all changed
+   * the issue after this version (activity, reports, any other edit). The panel does not send it;
+   * it sends the revision of the edited field as the command's `basedOn` instead.
+   */
   expectedVersion: z.number().int().nonnegative().optional(),
   /**
    * The client's idempotency key, so a retried request does not apply twice. The resolver prefixes
@@ -52,13 +56,16 @@ const editFields = {
     .optional(),
 };
 
-/** Only checklist commands come from people; activity and reports come from webhooks and jobs. */
+/**
+ * Only checklist commands come from people; activity and reports come from webhooks and jobs. Who
+ * made the edit (`by`) is not the caller's to say: the resolver sets it from the Forge context.
+ */
 export const submitCommandPayload = z.discriminatedUnion('type', [
-  checklistAdd.extend(editFields),
-  checklistRename.extend(editFields),
-  checklistCheck.extend(editFields),
-  checklistRemove.extend(editFields),
-  checklistReorder.extend(editFields),
+  checklistAdd.extend({ payload: checklistAdd.shape.payload.omit({ by: true }), ...editFields }),
+  checklistRename.extend({ payload: checklistRename.shape.payload.omit({ by: true }), ...editFields }),
+  checklistCheck.extend({ payload: checklistCheck.shape.payload.omit({ by: true }), ...editFields }),
+  checklistRemove.extend({ payload: checklistRemove.shape.payload.omit({ by: true }), ...editFields }),
+  checklistReorder.extend({ payload: checklistReorder.shape.payload.omit({ by: true }), ...editFields }),
 ]);
 
 /** Forge's batch read holds 25 keys: one storage request answers one poll. */
@@ -99,12 +106,24 @@ export type SubmitCommandPayload = z.infer<typeof submitCommandPayload>;
 
 // ---- responses ----------------------------------------------------------------------------------
 
+/**
+ * A field's revision: the stamp of its last change, and who made it when a person did (their
+ * account id). An edit sends `{ at, id }` back as its `basedOn`.
+ */
+export interface FieldRevision {
+  at: number;
+  id: string;
+  by?: string;
+}
+
 export interface ChecklistItem {
   itemId: string;
   text: string;
   checked: boolean;
   /** The item's position; the panel picks a rank between neighbours to move an item. */
   rank: number;
+  /** Each field's revision, null for a field never set (an item never checked). */
+  revisions: { text: FieldRevision | null; checked: FieldRevision | null; rank: FieldRevision | null };
 }
 
 export type ExternalEventView = ExternalEvent;
@@ -119,7 +138,7 @@ export interface ReportResultView {
 
 export interface IssueStateView {
   issue: { id: string; key: string };
-  /** The version the view shows; edits send it back as `expectedVersion`. */
+  /** The version the view shows (any change to the issue moves it). */
   version: number;
   updatedAt: number;
   checklist: ChecklistItem[];
@@ -168,4 +187,9 @@ export type ResponseOf<N extends ResolverName> = ResolverResponses[N];
 /** A receipt's reason for an edit refused because the issue changed after the view was loaded. */
 export function isStaleViewReason(reason: string | undefined): boolean {
   return reason?.startsWith('stale view') ?? false;
+}
+
+/** A receipt's reason for an edit refused because someone else changed its field (`basedOn`). */
+export function isConflictReason(reason: string | undefined): boolean {
+  return reason?.endsWith(CHANGED_SINCE_LOADED) ?? false;
 }

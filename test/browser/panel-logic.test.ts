@@ -40,6 +40,7 @@ describe('ranks', () => {
     text: '',
     checked: false,
     rank,
+    revisions: { text: null, checked: null, rank: null },
   }));
   it('moves an item between its new neighbours', () => {
     expect(rankForMove(items, 2, -1)).toBe(1.5);

@@ -55,10 +55,63 @@ describe('issue panel resolvers', () => {
       await submitAndSettle({ type: 'checklist.check', payload: { itemId: 'a', checked: true } });
       const view = valueOf(await callResolver(rt, 'getIssueState', {}));
       expect(view.version).toBe(3);
-      expect(view.checklist).toEqual([
+      expect(view.checklist).toMatchObject([
         { itemId: 'a', text: 'First', checked: true, rank: 1 },
         { itemId: 'b', text: 'Second', checked: false, rank: 2 },
       ]);
+      // Each field's revision, with who set it, for edits to send back as `basedOn`.
+      const revision = {
+        at: expect.any(Number),
+        id: expect.stringMatching(/^[0-9a-f]{16}$/),
+        by: 'user-admin',
+      };
+      expect(view.checklist[0]?.revisions).toEqual({ text: revision, checked: revision, rank: revision });
+      expect(view.checklist[1]?.revisions.checked).toBeNull();
+    });
+
+    it('passes basedOn through: an edit of a field someone else changed since is refused, naming them', async () => {
+      await submitAndSettle(add('a', 'Write docs'));
+      const loaded = valueOf(await callResolver(rt, 'getIssueState', {}));
+      const seen = loaded.checklist[0]!.revisions.text!;
+      const basedOn = { at: seen.at, id: seen.id };
+      // A client cannot say who it is: `by` comes from the Forge context.
+      const { commandId: theirs } = valueOf(
+        await callResolver(
+          rt,
+          'submitCommand',
+          {
+            type: 'checklist.rename',
+            payload: { itemId: 'a', text: 'Write the docs', basedOn, by: 'user-admin' },
+          },
+          { accountId: 'user-app-dev' },
+        ),
+      );
+      await rt.runUntilIdle();
+      // Activity on the issue in between does not matter.
+      await rt.fireProductEvent('avi:jira:commented:issue', {
+        issue: { key: 'APP-1' },
+        atlassianId: 'user-viewer',
+        comment: { id: '30001' },
+      });
+      await rt.runUntilIdle();
+      const check = await submitAndSettle({
+        type: 'checklist.check',
+        payload: { itemId: 'a', checked: true, basedOn: loaded.checklist[0]!.revisions.checked },
+      });
+      const mine = await submitAndSettle({
+        type: 'checklist.rename',
+        payload: { itemId: 'a', text: 'Write all docs', basedOn },
+      });
+      const { statuses } = valueOf(
+        await callResolver(rt, 'getStatuses', { commandIds: [theirs, check, mine] }),
+      );
+      expect(statuses.map((s) => [s.status, s.reason])).toEqual([
+        ['applied', undefined],
+        ['applied', undefined],
+        ['rejected', "the text of 'Write the docs' was changed by user-app-dev since you loaded it"],
+      ]);
+      const now = valueOf(await callResolver(rt, 'getIssueState', {}));
+      expect(now.checklist[0]?.revisions.text?.by).toBe('user-app-dev');
     });
 
     it('refuses a user who may not browse the issue, and an anonymous call', async () => {
