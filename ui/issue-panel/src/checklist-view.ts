@@ -13,9 +13,15 @@ export interface ChecklistActions {
 
 export interface ChecklistProps {
   items: readonly ChecklistItem[];
-  /** No edits while one is settling (or for a user who may not edit). */
+  /** No edits at all: the user may not edit. Edits in flight never disable anything else. */
   disabled: boolean;
-  renaming?: string;
+  renaming?: string | undefined;
+  /** What the person has typed in the rename field so far, kept across re-renders. */
+  renameDraft?: string;
+  /** Items with an edit of the person's still settling: marked pending. */
+  pending: ReadonlySet<string>;
+  /** Items whose add is still settling: nothing else can be sent for them yet. */
+  unsaved: ReadonlySet<string>;
 }
 
 export function checklistList(props: ChecklistProps, actions: ChecklistActions): HTMLElement {
@@ -38,35 +44,40 @@ function itemRow(
   const inputId = `check-${item.itemId}`;
   const last = props.items.length - 1;
   if (props.renaming === item.itemId) return renameRow(item, props, actions);
+  const pending = props.pending.has(item.itemId);
+  const disabled = props.disabled || props.unsaved.has(item.itemId);
   return h(
     'li',
     {
-      class: `item${item.checked ? ' done' : ''}`,
+      class: `item${item.checked ? ' done' : ''}${pending ? ' pending' : ''}`,
       'data-testid': 'checklist-item',
       'data-item-id': item.itemId,
+      'data-pending': pending ? 'true' : undefined,
+      'aria-busy': pending ? 'true' : undefined,
     },
     h('input', {
       type: 'checkbox',
       id: inputId,
       checked: item.checked,
-      disabled: props.disabled,
+      disabled,
       'data-testid': 'item-check',
       onchange: (e) => actions.check(item, (e.target as HTMLInputElement).checked),
     }),
     h('label', { for: inputId, class: 'text', 'data-testid': 'item-text' }, item.text),
+    pending
+      ? h('span', { class: 'pending-mark muted', 'data-testid': 'item-pending', title: 'Saving…' }, 'saving…')
+      : null,
     h(
       'span',
       { class: 'tools' },
-      iconButton('↑', `Move “${item.text}” up`, 'item-up', props.disabled || index === 0, () =>
+      iconButton('↑', `Move “${item.text}” up`, 'item-up', disabled || index === 0, () =>
         actions.move(index, -1),
       ),
-      iconButton('↓', `Move “${item.text}” down`, 'item-down', props.disabled || index === last, () =>
+      iconButton('↓', `Move “${item.text}” down`, 'item-down', disabled || index === last, () =>
         actions.move(index, 1),
       ),
-      iconButton('✎', `Rename “${item.text}”`, 'item-rename', props.disabled, () =>
-        actions.startRename(item),
-      ),
-      iconButton('✕', `Remove “${item.text}”`, 'item-remove', props.disabled, () => actions.remove(item)),
+      iconButton('✎', `Rename “${item.text}”`, 'item-rename', disabled, () => actions.startRename(item)),
+      iconButton('✕', `Remove “${item.text}”`, 'item-remove', disabled, () => actions.remove(item)),
     ),
   );
 }
@@ -76,7 +87,7 @@ function renameRow(item: ChecklistItem, props: ChecklistProps, actions: Checklis
   const input = h('input', {
     id: inputId,
     class: 'field',
-    value: item.text,
+    value: props.renameDraft ?? item.text,
     maxlength: 500,
     required: true,
     'data-testid': 'rename-input',

@@ -1,46 +1,55 @@
-// The issue panel. It shows the issue's data at one version; each edit is sent as a command made
-// from that version (`expectedVersion`), then the panel watches the command settle and reloads. One
-// edit at a time: a second edit made from the same view would be refused as stale once the first
-// applied, so the controls wait until the first has settled.
+// The issue panel. Each edit is sent on its own with the revision of the field it was made from
+// (`basedOn`), so it is refused only if someone else changed that field; anything else happening
+// to the issue (activity, reports, other items) never refuses it. Edits do not wait for each other:
+// each has its own status, the items they touch are marked pending and shown as edited meanwhile,
+// and the view is reloaded as they settle. A refused edit is shown with both values and one click
+// to apply it on top of the value there now.
 import { view } from '@forge/bridge';
 import {
+  isConflictReason,
   isStaleViewReason,
   submitCommandPayload,
   type ChecklistItem,
   type IssueStateView,
   type ReportJobSummary,
-  type SubmitCommandPayload,
 } from '../../../src/shared/resolver-api.js';
 import { activityView } from './activity-view.js';
 import { call } from './api.js';
 import { checklistList, type ChecklistActions } from './checklist-view.js';
+import {
+  conflictOf,
+  overlay,
+  unseen,
+  withBasis,
+  withoutBasis,
+  type Edit,
+  type EditState,
+  type TrackedEdit,
+} from './edits.js';
 import { fill, h } from '../../shared/dom.js';
 import { newClientCommandId, newItemId, rankForMove, rankForNewItem } from './ranks.js';
 import { jobControls, latestReport } from './report-view.js';
 import { pollUntilSettled } from './status-poller.js';
 import './styles.css';
 
+/** Only for a whole-issue `expectedVersion` check, which the panel no longer sends. */
 export const STALE_VIEW_MESSAGE =
   'Someone changed this issue while you were editing; your change was not applied. The view is refreshed.';
 
 type StatusTone = 'pending' | 'applied' | 'rejected' | 'error' | 'info';
 
-/** Edits the panel can send; the resolver adds the issue from the Forge context. */
-type Edit = SubmitCommandPayload extends infer T
-  ? T extends SubmitCommandPayload
-    ? Omit<T, 'expectedVersion' | 'commandId'>
-    : never
-  : never;
+/** Settled edits kept on screen besides the pending ones and the unresolved conflicts. */
+const SETTLED_SHOWN = 5;
 
 const state: {
   view?: IssueStateView;
-  busy: boolean;
+  /** Every edit not yet forgotten, oldest first. */
+  edits: TrackedEdit[];
   renaming?: string;
   job?: ReportJobSummary;
   jobBusy: boolean;
-  /** A check the user just made, shown while it settles so the box does not flip back meanwhile. */
-  pendingCheck?: { itemId: string; checked: boolean };
-} = { busy: false, jobBusy: false };
+} = { edits: [], jobBusy: false };
+let nextEditKey = 0;
 
 const root = document.getElementById('app') as HTMLElement;
 const listSlot = h('div', { class: 'list-slot' });
@@ -59,7 +68,7 @@ const addButton = h(
 );
 const addForm = h(
   'form',
-  { class: 'add', 'data-testid': 'add-form', onsubmit: (e) => (e.preventDefault(), void addItem()) },
+  { class: 'add', 'data-testid': 'add-form', onsubmit: (e) => (e.preventDefault(), addItem()) },
   h('label', { for: 'new-item', class: 'visually-hidden' }, 'New checklist item'),
   addInput,
   addButton,
@@ -77,10 +86,11 @@ const activitySlot = h('div');
 const reportSlot = h('div');
 const jobSlot = h('div');
 const errorSlot = h('div', { role: 'alert', 'data-testid': 'panel-error' });
+const conflictSlot = h('div', { 'data-testid': 'conflicts' });
+const editList = h('ul', { class: 'edits', 'data-testid': 'edit-list', 'aria-label': 'Your recent changes' });
 
 const actions: ChecklistActions = {
   check: (item, checked) => {
-    state.pendingCheck = { itemId: item.itemId, checked };
     void submit(
       { type: 'checklist.check', payload: { itemId: item.itemId, checked } },
       `${checked ? 'Check' : 'Uncheck'} “${item.text}”`,
@@ -103,7 +113,7 @@ const actions: ChecklistActions = {
     );
   },
   move: (index, direction) => {
-    const items = state.view?.checklist ?? [];
+    const items = shownItems();
     const item = items[index];
     const rank = rankForMove(items, index, direction);
     if (!item || rank === undefined) return;
@@ -126,7 +136,9 @@ function layout(): void {
       h('h2', { id: 'checklist-heading' }, 'Items ', progress),
       listSlot,
       addForm,
+      conflictSlot,
       statusRegion,
+      editList,
       versionNote,
     ),
     h(
@@ -146,20 +158,48 @@ function layout(): void {
   root.removeAttribute('aria-busy');
 }
 
+/** The checklist with the person's edits the loaded view does not show yet. */
+function shownItems(): ChecklistItem[] {
+  const v = state.view;
+  return v ? overlay(v.checklist, unseen(state.edits, v.version)) : [];
+}
+
 function render(): void {
   const v = state.view;
   if (!v) return;
-  const locked = state.busy || !v.viewer.canEdit;
-  const done = v.checklist.filter((i) => i.checked).length;
-  progress.textContent = v.checklist.length ? `${done}/${v.checklist.length} done` : '';
-  const pending = state.busy ? state.pendingCheck : undefined;
-  const items = v.checklist.map((i) =>
-    i.itemId === pending?.itemId ? { ...i, checked: pending.checked } : i,
+  const locked = !v.viewer.canEdit;
+  const inFlight = unseen(state.edits, v.version);
+  const items = shownItems();
+  const done = items.filter((i) => i.checked).length;
+  progress.textContent = items.length ? `${done}/${items.length} done` : '';
+  // Kept across a re-render, so an edit settling meanwhile does not wipe what is being typed.
+  const draft = state.renaming
+    ? listSlot.querySelector<HTMLInputElement>(
+        `[data-item-id="${CSS.escape(state.renaming)}"] [data-testid="rename-input"]`,
+      )?.value
+    : undefined;
+  fill(
+    listSlot,
+    checklistList(
+      {
+        items,
+        disabled: locked,
+        renaming: state.renaming,
+        ...(draft === undefined ? {} : { renameDraft: draft }),
+        pending: new Set(inFlight.map((e) => e.edit.payload.itemId)),
+        // An item whose add is still settling cannot be edited yet: the edit could arrive first.
+        unsaved: new Set(
+          inFlight.filter((e) => e.edit.type === 'checklist.add').map((e) => e.edit.payload.itemId),
+        ),
+      },
+      actions,
+    ),
   );
-  fill(listSlot, checklistList({ items, disabled: locked, renaming: state.renaming }, actions));
   addInput.disabled = locked;
   addButton.disabled = locked;
   addForm.hidden = !v.viewer.canEdit;
+  fill(conflictSlot, ...state.edits.filter((e) => e.conflict).map(conflictBox));
+  fill(editList, ...state.edits.filter((e) => e.state === 'pending' || !e.conflict).map(editRow));
   versionNote.textContent = `${v.issue.key} · version ${v.version}${v.viewer.canEdit ? '' : ' · read only'}`;
   versionNote.dataset['version'] = String(v.version);
   fill(activitySlot, activityView(v.activity));
@@ -173,6 +213,74 @@ function render(): void {
         })
       : null,
   );
+}
+
+function editRow(tracked: TrackedEdit): HTMLElement {
+  const tone = tracked.state;
+  return h(
+    'li',
+    { 'data-testid': 'edit-status', 'data-state': tracked.state },
+    h('span', { class: `lozenge ${tone}` }, toneLabel(tone)),
+    ` ${tracked.message ?? tracked.label}`,
+  );
+}
+
+/** A refused edit: what the person tried, what is there now and who changed it, and "Apply mine". */
+function conflictBox(tracked: TrackedEdit): HTMLElement | null {
+  const conflict = tracked.conflict;
+  if (!conflict) return null;
+  return h(
+    'div',
+    {
+      class: 'conflict',
+      role: 'alert',
+      'data-testid': 'conflict',
+      'data-item-id': tracked.edit.payload.itemId,
+    },
+    h(
+      'p',
+      {},
+      h('span', { class: 'lozenge rejected' }, 'Not applied'),
+      ` ${tracked.label}: ${conflict.reason}.`,
+    ),
+    h(
+      'dl',
+      {},
+      h('dt', {}, 'You tried'),
+      h('dd', { 'data-testid': 'conflict-mine' }, conflict.mine),
+      h('dt', {}, `Now, as ${conflict.by} left it`),
+      h('dd', { 'data-testid': 'conflict-theirs' }, conflict.theirs),
+    ),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'button primary',
+        'data-testid': 'conflict-apply-mine',
+        onclick: () => {
+          forget(tracked);
+          // Made from the revision there now: the person has seen it in the conflict.
+          const item = state.view?.checklist.find((i) => i.itemId === tracked.edit.payload.itemId);
+          void send(withBasis(withoutBasis(tracked.edit), item), tracked.label);
+        },
+      },
+      'Apply mine',
+    ),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'button subtle',
+        'data-testid': 'conflict-dismiss',
+        onclick: () => (forget(tracked), render()),
+      },
+      'Keep theirs',
+    ),
+  );
+}
+
+function forget(tracked: TrackedEdit): void {
+  state.edits = state.edits.filter((e) => e !== tracked);
 }
 
 function setStatus(tone: StatusTone, text: string): void {
@@ -190,75 +298,136 @@ function toneLabel(tone: StatusTone): string {
   ];
 }
 
-async function load(): Promise<boolean> {
+let loading: Promise<boolean> | undefined;
+let reloadWanted = false;
+
+/**
+ * Loads the issue. Calls while a load runs share one more load after it, so many edits settling
+ * together cost a couple of reads, and every caller sees a view read after it asked.
+ */
+function load(): Promise<boolean> {
+  if (loading) {
+    reloadWanted = true;
+    return loading;
+  }
+  loading = (async () => {
+    let loaded: boolean;
+    do {
+      reloadWanted = false;
+      loaded = await loadOnce();
+    } while (reloadWanted);
+    return loaded;
+  })().finally(() => (loading = undefined));
+  return loading;
+}
+
+async function loadOnce(): Promise<boolean> {
   const result = await call('getIssueState', {});
   if (!result.ok) {
     fill(errorSlot, h('p', { class: 'error' }, result.error.message));
     return false;
   }
   fill(errorSlot);
-  state.view = result.value;
+  // Versions only grow: an older answer arriving late never replaces a newer view.
+  if (!state.view || result.value.version >= state.view.version) state.view = result.value;
   render();
   return true;
 }
 
-async function addItem(): Promise<void> {
+function addItem(): void {
   const text = addInput.value.trim();
   if (!text || !state.view) return;
+  // Ranked after the items on screen, including adds still settling, so quick adds keep their order.
   const edit: Edit = {
     type: 'checklist.add',
-    payload: { itemId: newItemId(), text, rank: rankForNewItem(state.view.checklist) },
+    payload: { itemId: newItemId(), text, rank: rankForNewItem(shownItems()) },
   };
-  if (await submit(edit, `Add “${text}”`)) addInput.value = '';
+  // Cleared at once when valid, so the next item can be typed while this one settles.
+  if (submitCommandPayload.safeParse({ ...edit, commandId: newClientCommandId() }).success)
+    addInput.value = '';
+  void submit(edit, `Add “${text}”`);
   addInput.focus();
 }
 
-/** Sends one edit made from the version on screen and follows it to its outcome. */
-async function submit(edit: Edit, label: string): Promise<boolean> {
-  const shown = state.view;
-  if (!shown || state.busy) return false;
-  const payload = { ...edit, expectedVersion: shown.version, commandId: newClientCommandId() };
+/** Sends one edit made from the field's revision in the loaded view. */
+function submit(edit: Edit, label: string): Promise<boolean> {
+  const item = state.view?.checklist.find((i) => i.itemId === edit.payload.itemId);
+  return send(withBasis(edit, item), label);
+}
+
+/** Sends one edit and follows it to its outcome, beside any others in flight. */
+async function send(edit: Edit, label: string): Promise<boolean> {
+  if (!state.view) return false;
+  const payload = { ...edit, commandId: newClientCommandId() };
   // The shared schema catches bad input (an over-long text) before a round trip.
   const checked = submitCommandPayload.safeParse(payload);
   if (!checked.success) {
     setStatus('error', checked.error.issues[0]?.message ?? 'That change is not valid.');
     return false;
   }
-  state.busy = true;
-  render();
-  setStatus('pending', `${label}: waiting for the change to be applied…`);
+  const tracked: TrackedEdit = { key: ++nextEditKey, edit, label, state: 'pending' };
+  state.edits.push(tracked);
+  settle(tracked, 'pending', `${label}: waiting for the change to be applied…`);
   try {
     let sent = await call('submitCommand', payload);
     // Same client command id: a retry after a lost answer cannot apply the edit twice.
     if (!sent.ok && sent.error.code === 'unavailable') sent = await call('submitCommand', payload);
     if (!sent.ok) {
-      setStatus('error', `${label}: ${sent.error.message}`);
+      settle(tracked, 'error', `${label}: ${sent.error.message}`);
       return false;
     }
     const outcome = await pollUntilSettled(sent.value.commandId, (commandIds) =>
       call('getStatuses', { commandIds }),
     );
     if (outcome.kind === 'error') {
-      setStatus('error', `${label}: could not follow the change (${outcome.message}). It may still apply.`);
+      settle(
+        tracked,
+        'error',
+        `${label}: could not follow the change (${outcome.message}). It may still apply.`,
+      );
       return true;
     }
     if (outcome.kind === 'still-pending') {
-      setStatus('pending', `${label}: still queued. It will be applied; refresh later to see it.`);
+      settle(tracked, 'error', `${label}: still queued. It will be applied; refresh later to see it.`);
       return true;
     }
-    const { status, reason } = outcome.status;
-    if (status === 'applied') setStatus('applied', label);
-    else if (isStaleViewReason(reason)) setStatus('rejected', STALE_VIEW_MESSAGE);
-    else if (status === 'rejected') setStatus('rejected', `${label}: ${reason ?? 'the change was refused.'}`);
+    const { status, reason, version } = outcome.status;
+    if (status === 'applied') {
+      if (version !== undefined) tracked.appliedVersion = version;
+      settle(tracked, 'applied', label);
+    } else if (isConflictReason(reason)) {
+      // Shown with the value there now: read after the change that caused the conflict.
+      await load();
+      const now = state.view?.checklist.find((i) => i.itemId === edit.payload.itemId);
+      tracked.conflict = conflictOf(edit, reason ?? '', now);
+      settle(tracked, 'rejected', `${label}: not applied, ${reason ?? ''}`);
+    } else if (isStaleViewReason(reason)) settle(tracked, 'rejected', STALE_VIEW_MESSAGE);
+    else if (status === 'rejected')
+      settle(tracked, 'rejected', `${label}: ${reason ?? 'the change was refused.'}`);
     else
-      setStatus('error', `${label}: the change could not be applied and was set aside for an administrator.`);
+      settle(
+        tracked,
+        'error',
+        `${label}: the change could not be applied and was set aside for an administrator.`,
+      );
     return status === 'applied';
   } finally {
-    state.busy = false;
-    state.pendingCheck = undefined;
     // Whatever happened, show the issue as it is now.
     if (!(await load())) render();
   }
+}
+
+/** Records an edit's new status, announces it, and forgets old settled edits. */
+function settle(tracked: TrackedEdit, editState: EditState, message: string): void {
+  tracked.state = editState;
+  tracked.message = message;
+  setStatus(editState, message);
+  const version = state.view?.version ?? 0;
+  const keep = new Set([...unseen(state.edits, version), ...state.edits.filter((e) => e.conflict)]);
+  const settled = state.edits.filter((e) => !keep.has(e));
+  const dropped = new Set(settled.slice(0, Math.max(0, settled.length - SETTLED_SHOWN)));
+  state.edits = state.edits.filter((e) => !dropped.has(e));
+  render();
 }
 
 async function startReport(): Promise<void> {
