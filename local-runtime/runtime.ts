@@ -35,6 +35,7 @@ import {
 } from './functions/app-modules.js';
 import type { KvsInspector } from './kvs/kvs-emulator.js';
 import { serveStargateGraphql } from './functions/stargate-graphql.js';
+import { RealtimeEmulator } from './realtime/realtime-emulator.js';
 
 export interface RuntimeOptions {
   /** The app folder holding `manifest.yml` and `src/`. Default: the current directory. */
@@ -70,6 +71,8 @@ export interface RuntimeOptions {
   handlers?: HandlerSource;
   /** Where the runtime's own log lines go. Default: nowhere. */
   log?: (line: string) => void;
+  /** Forge Realtime: `down: true` starts with it failing (`realtime.setDown()` switches it later). */
+  realtime?: { down?: boolean };
 }
 
 export class LocalForgeRuntime implements InvocationHost {
@@ -81,6 +84,7 @@ export class LocalForgeRuntime implements InvocationHost {
   readonly kvs: KvsEmulator;
   readonly events: EventsEmulator;
   readonly jira: JiraEmulator;
+  readonly realtime: RealtimeEmulator;
   readonly functions: FunctionRunner;
   readonly modules: AppModules;
   private readonly traceLog: Trace;
@@ -125,6 +129,8 @@ export class LocalForgeRuntime implements InvocationHost {
       ...options.events,
     });
     this.jira = createJira(this.ctx, options.jira ?? path.join(appDir, 'fixtures', 'jira.json'));
+    this.realtime = new RealtimeEmulator(this.ctx);
+    this.realtime.setDown(options.realtime?.down ?? false);
     this.modules = new AppModules(this.ctx, this.manifest, this.functions, this.jira);
     // Calls made outside any invocation (a test reading storage through `@forge/kvs`) act as the app.
     this.appInvocation = new Invocation('app', this, 'app', 'app', undefined, random.fork('app'), undefined);
@@ -152,6 +158,7 @@ export class LocalForgeRuntime implements InvocationHost {
       }
       return response;
     }
+    if (descriptor.type === 'realtime') return this.realtime.fetch(init);
     if (
       descriptor.type === 'fpp' &&
       descriptor.remote === 'stargate' &&
@@ -283,6 +290,7 @@ export class LocalForgeRuntime implements InvocationHost {
     this.closed = true;
     this.modules.close();
     this.events.close();
+    this.realtime.close();
     this.clock.close();
     this.kvs.close();
     setFallbackFetch(undefined);

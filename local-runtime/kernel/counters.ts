@@ -68,6 +68,16 @@ export const COUNTER_GROUPS = {
     'triggers.gaveUp',
     'triggers.retryDataRefused',
   ],
+  // Forge Realtime: tokens signed, publishes and the subscriptions they reached, browser
+  // subscriptions, tokens refused, and calls failed while the fault switch is on.
+  Realtime: [
+    'realtime.tokensSigned',
+    'realtime.publishes',
+    'realtime.deliveries',
+    'realtime.subscriptions',
+    'realtime.refused',
+    'realtime.failed',
+  ],
 } as const;
 
 export const COUNTER_NAMES = Object.values(COUNTER_GROUPS).flat();

@@ -43,10 +43,66 @@ const BRIDGE_SOURCE = String.raw`
       });
     });
   }
+  // realtime.subscribe(Global): a server-sent event stream from the runtime. The call resolves once
+  // the runtime accepted the subscription and rejects when it refused it; a stream that breaks
+  // later calls the callback with an error, as a dropped connection does in Forge.
+  function subscribeRealtime(request) {
+    var options = request.options || {};
+    var url = '/api/realtime/subscribe?channel=' + encodeURIComponent(request.channelName) +
+      (request.isGlobal ? '&global=1' : '') +
+      (options.token ? '&token=' + encodeURIComponent(options.token) : '');
+    var controller = new AbortController();
+    var closed = false;
+    return fetch(url, { signal: controller.signal, headers: { accept: 'text/event-stream' } }).then(function (response) {
+      if (!response.ok || !response.body) {
+        return response.json().catch(function () { return null; }).then(function (body) {
+          var detail = body && body.error && body.error.message ? body.error.message : 'HTTP ' + response.status;
+          throw new Error('Realtime subscription failed: ' + detail);
+        });
+      }
+      var reader = response.body.getReader();
+      var decoder = new TextDecoder();
+      var buffer = '';
+      function pump() {
+        return reader.read().then(function (chunk) {
+          if (chunk.done) throw new Error('Realtime connection closed');
+          buffer += decoder.decode(chunk.value, { stream: true });
+          var at;
+          while ((at = buffer.indexOf('
+
+')) >= 0) {
+            var block = buffer.slice(0, at);
+            buffer = buffer.slice(at + 2);
+            block.split('
+').forEach(function (line) {
+              if (line.indexOf('data: ') !== 0) return;
+              var event = JSON.parse(line.slice(6));
+              var payload = event.payload;
+              try { payload = JSON.parse(payload); } catch (e) { /* a plain string payload */ }
+              request.onEvent(payload);
+            });
+          }
+          return pump();
+        });
+      }
+      pump().catch(function (error) {
+        if (!closed) request.onEvent(undefined, error instanceof Error ? error : new Error(String(error)));
+      });
+      return {
+        unsubscribe: function () {
+          closed = true;
+          controller.abort();
+          return Promise.resolve();
+        }
+      };
+    });
+  }
   function callBridge(name, payload) {
     switch (name) {
       case 'invoke':
         return invokeResolver(payload || {});
+      case 'subscribeRealtimeChannel':
+        return subscribeRealtime(payload || {});
       case 'getContext':
         return Promise.resolve(JSON.parse(JSON.stringify(config.context)));
       default:

@@ -19,6 +19,7 @@ import { HttpError, sendError, sendJson } from './http-io.js';
 import { listRoutes, matchRoute, type Exchange, type Match, type Route } from './route-table.js';
 import { resolveResourceFile, sendFile } from './static-files.js';
 import { handleWebTrigger } from './webtrigger-route.js';
+import { realtimeSubscribeRoute } from './realtime-route.js';
 
 export interface ServerOptions {
   /** Default 8787; 0 picks a free port. */
@@ -181,6 +182,12 @@ const ROUTES: Route<App>[] = [
     path: '/api/queues',
     handle: ({ rt }, { res }) => queuesRoute(rt, res),
     list: () => [{ about: 'async events not yet finished' }],
+  }),
+  route({
+    methods: ['GET'],
+    path: '/api/realtime/subscribe',
+    handle: ({ rt }, { res, url }) => realtimeSubscribeRoute(rt, res, url),
+    list: () => [{ about: '?channel=…&global=1&token=…  Forge Realtime events as server-sent events' }],
   }),
   route({
     methods: GET,
