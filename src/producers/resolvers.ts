@@ -2,12 +2,15 @@
 // payload; every call checks the calling user's permission with `asUser()` before touching data;
 // payloads are validated with the zod schemas the panel shares; every answer is a typed
 // `ResolverResult`, so bad input or a refusal is a value the panel can show, not a thrown error.
+import { signRealtimeToken } from '@forge/realtime';
 import Resolver from '@forge/resolver';
 import { z } from 'zod';
 import { command, issueId, issueWriter } from '../shared/issue-data/issue-writer';
 import { CommandValidationError, EnqueueError, WriterError, describeIssues } from '../shared/writer';
 import {
   fail,
+  issueChannel,
+  issueChannelClaims,
   ok,
   resolverPayloads,
   type ReportJobSummary,
@@ -125,6 +128,16 @@ define('submitCommand', 'edit', async ({ payload, issue, accountId }) => {
     throw error;
   }
   return ok({ commandId: envelope.commandId });
+});
+
+define('getRealtimeToken', 'browse', async ({ issue }) => {
+  // Signed only after the 'browse' check above (the caller may see this issue), and only for
+  // subscribing: the claims bind the token to this issue's channel, so it hears nothing else.
+  const channel = issueChannel(issue.id);
+  const signed = await signRealtimeToken(channel, issueChannelClaims(issue.id), ['subscribe']);
+  if (!signed.token || signed.expiresAt === null)
+    return fail('unavailable', 'Live updates are not available just now.');
+  return ok({ channel, token: signed.token, expiresAt: signed.expiresAt });
 });
 
 define('getStatuses', 'browse', async ({ payload, issue }) => {

@@ -98,6 +98,7 @@ export const resolverPayloads = {
   getReport: reportJobPayload,
   listReports: listReportsPayload,
   rotateWebhookSecret: noPayload,
+  getRealtimeToken: noPayload,
 } as const;
 
 export type ResolverName = keyof typeof resolverPayloads;
@@ -180,6 +181,7 @@ export interface ResolverResponses {
   getReport: { job: ReportJobSummary };
   listReports: { jobs: ReportJobSummary[] };
   rotateWebhookSecret: { secret: string };
+  getRealtimeToken: RealtimeSubscription;
 }
 
 export type ResponseOf<N extends ResolverName> = ResolverResponses[N];
@@ -193,3 +195,40 @@ export function isStaleViewReason(reason: string | undefined): boolean {
 export function isConflictReason(reason: string | undefined): boolean {
   return reason?.endsWith(CHANGED_SINCE_LOADED) ?? false;
 }
+
+// ---- live updates (Forge Realtime) --------------------------------------------------------------
+
+/**
+ * The global Realtime channel of one issue's changes. Global because the consumer, an async
+ * event, cannot publish to a context channel (docs/platform.md#realtime); secured by a token whose
+ * claims name the issue, signed only for users who may see it.
+ */
+export function issueChannel(issueId: string): string {
+  return `issue-changes-${issueId}`;
+}
+
+/** The claims bound into every token of an issue's channel; publisher and subscriber must match. */
+export function issueChannelClaims(issueId: string): { issueId: string } {
+  return { issueId };
+}
+
+/** What `getRealtimeToken` gives the panel: a subscribe-only token for its issue's channel. */
+export interface RealtimeSubscription {
+  channel: string;
+  token: string;
+  /** Epoch seconds, as Forge answers it. */
+  expiresAt: number;
+}
+
+/**
+ * One message on an issue's channel: the version the consumer committed and what changed. Ids and
+ * command types only, never texts or who made them: the panel reloads the view to see the rest.
+ */
+export const issueChangeMessage = z.object({
+  issueId: z.string(),
+  version: z.number().int().nonnegative(),
+  changes: z
+    .array(z.object({ commandId: z.string(), type: z.string(), itemId: z.string().optional() }))
+    .max(50),
+});
+export type IssueChangeMessage = z.infer<typeof issueChangeMessage>;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { defineWriter, type DeadLetter, type Envelope, type Receipt, type StoredState } from '../writer';
 import { command, type Command } from './commands';
 import { emptyIssueState, type IssueState } from './issue-state';
+import { noteAccepted } from './applied-changes';
 import { applyIssueCommand } from './reducer';
 
 export const issueId = z.string().regex(/^[0-9]{1,18}$/, 'an issue id is the numeric Jira id');
@@ -22,7 +23,8 @@ export const issueWriter = defineWriter({
   partition: { name: 'issue', id: issueId },
   commands: command,
   initialState: emptyIssueState,
-  apply: applyIssueCommand,
+  // Noted while the consumer records, so it can announce what it applied (src/consumer).
+  apply: noteAccepted(applyIssueCommand),
   sources: COMMAND_SOURCES,
   entities: { state: 'issue-state', receipt: 'command-receipt', deadLetter: 'dead-letter' },
   expireState: (state) => (state.deletedAt === undefined ? undefined : DELETED_ISSUE_TTL),
