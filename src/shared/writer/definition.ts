@@ -1,7 +1,7 @@
 // What a writer is made of: the user's part (commands, state, how a command changes the state, the
 // partition key, names and limits), and the settings derived from it that the core works with.
 import { z } from 'zod';
-import { envelopeSchemas, type EnvelopeSchemas } from './envelope';
+import { envelopeSchemas, type AnyEnvelope, type Envelope, type EnvelopeSchemas } from './envelope';
 import { WriterError } from './errors';
 
 /** Every command has a `type`; the user's union of command schemas is the writer's language. */
@@ -72,6 +72,21 @@ export interface WriterDefinition<Commands extends z.ZodType<AnyCommand>, S, Nam
   limits?: Partial<WriterLimits>;
   /** A TTL for a state record that may disappear on its own (a deleted issue's tombstone). */
   expireState?: (state: S) => Ttl | undefined;
+  /**
+   * Called by the consumer after each of its transactions commits, with the partition's new
+   * version and the commands it applied (live updates, say). Best effort: it runs after the
+   * commit, an error it throws is logged and ignored, and a crash in between skips it.
+   */
+  onCommit?: (commit: Committed<Envelope<z.infer<Commands>, Name>>) => Promise<void> | void;
+}
+
+/** What one transaction of the consumer committed on one partition. */
+export interface Committed<E = AnyEnvelope> {
+  partitionId: string;
+  /** The partition's version after the transaction. */
+  version: number;
+  /** The commands the transaction applied (not those it refused), each with its version. */
+  applied: Array<{ command: E; version: number }>;
 }
 
 export const DEFAULT_LIMITS: WriterLimits = {
@@ -107,6 +122,7 @@ export interface WriterConfig<S> extends WriterLayout {
   initialState(): S;
   apply(state: S, command: AnyCommand, context: ApplyContext): ApplyResult<S>;
   expireState(state: S): Ttl | undefined;
+  onCommit(commit: Committed): Promise<void> | void;
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,30}$/;
@@ -153,5 +169,6 @@ export function resolveDefinition<Commands extends z.ZodType<AnyCommand>, S, Nam
     // The consumer passes only commands its own schema parsed: the cast restores that link.
     apply: definition.apply as WriterConfig<S>['apply'],
     expireState: definition.expireState ?? (() => undefined),
+    onCommit: (definition.onCommit as WriterConfig<S>['onCommit'] | undefined) ?? (() => undefined),
   };
 }

@@ -11,6 +11,7 @@ export type {
   AnyCommand,
   ApplyContext,
   ApplyResult,
+  Committed,
   EntityNames,
   Ttl,
   WriterConfig,

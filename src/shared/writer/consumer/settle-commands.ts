@@ -14,7 +14,7 @@
 import { ForgeKvsAPIError } from '@forge/kvs';
 import { BACKOFF, backoffMs, sleep as realSleep } from '../backoff';
 import { DRAIN_BATCH, HOT_WINDOW_MS, loadDeposits } from '../coalescing';
-import type { WriterConfig, WriterLayout } from '../definition';
+import type { Committed, WriterConfig, WriterLayout } from '../definition';
 import type { AnyEnvelope } from '../envelope';
 import { fingerprintOf } from '../fingerprint';
 import { loadStatesAndReceipts, type Loaded } from '../state-store';
@@ -24,6 +24,7 @@ import {
   createStateRecords,
   executeTransaction,
   packTransactions,
+  type CommitChunk,
   type Expected,
   type Transaction,
 } from './commit';
@@ -119,6 +120,7 @@ export async function settleCommands<S>(
       pending.push(deposit);
     }
   };
+  const committed: Committed[] = [];
   try {
     if (options.drain?.when === 'always') await takeDeposits(options.drain.partitionId);
     for (let attempt = 0; pending.length > 0; attempt++) {
@@ -198,6 +200,7 @@ export async function settleCommands<S>(
             replay: options.replay ?? false,
           });
           for (const chunk of transaction) for (const r of chunk.receipts) settled.add(r.commandId);
+          committed.push(...transaction.map((chunk) => committedOf(chunk, pending)));
         } catch (error) {
           transaction.forEach((chunk) => failed.add(chunk.partitionId));
           failures.push(failedCommit(transaction, error));
@@ -209,6 +212,31 @@ export async function settleCommands<S>(
     return result();
   } catch (error) {
     return result({ error });
+  } finally {
+    await announce(config, committed);
+  }
+}
+
+function committedOf(chunk: CommitChunk<unknown>, commands: readonly AnyEnvelope[]): Committed {
+  const byId = new Map(commands.map((c) => [c.commandId, c]));
+  return {
+    partitionId: chunk.partitionId,
+    version: chunk.record.version,
+    applied: chunk.receipts
+      .filter((r) => r.status === 'applied' && byId.has(r.commandId))
+      .map((r) => ({ command: byId.get(r.commandId)!, version: r.version })),
+  };
+}
+
+/** The definition's `onCommit`, once per committed chunk that applied something; never throws. */
+async function announce<S>(config: WriterConfig<S>, committed: readonly Committed[]): Promise<void> {
+  for (const commit of committed) {
+    if (commit.applied.length === 0) continue;
+    try {
+      await config.onCommit(commit);
+    } catch (error) {
+      console.warn(`onCommit failed for ${config.partitionName} ${commit.partitionId}: ${String(error)}`);
+    }
   }
 }
 
