@@ -2,7 +2,8 @@
 // without polling. Best effort: the commit is what counts, and a panel that misses a message falls
 // back to polling, so a failure here is logged and never fails the run.
 import { publishGlobal, signRealtimeToken } from '@forge/realtime';
-import type { AppliedChange } from '../shared/issue-data/applied-changes';
+import type { Committed } from '../shared/writer';
+import type { IssueEnvelope } from '../shared/issue-data/issue-writer';
 import { issueChannel, issueChannelClaims, type IssueChangeMessage } from '../shared/resolver-api';
 
 /** Changes listed per message; past it the message says only the version, enough to reload. */
@@ -27,37 +28,34 @@ async function publishToken(issueId: string): Promise<string | undefined> {
   return signed.token;
 }
 
-/** Publishes one message per issue: its highest committed version and the commands applied. */
-export async function publishChanges(byIssue: ReadonlyMap<string, readonly AppliedChange[]>): Promise<void> {
-  for (const [issueId, applied] of byIssue) {
-    if (applied.length === 0) continue;
-    // A pass retried after a conflict applies a command again: keep its last (highest) version.
-    const latest = new Map<string, AppliedChange>();
-    for (const change of applied) latest.set(change.commandId, change);
-    const changes = [...latest.values()];
-    const message: IssueChangeMessage = {
-      issueId,
-      version: Math.max(...changes.map((c) => c.version)),
-      changes:
-        changes.length > MAX_LISTED
-          ? []
-          : changes.map(({ commandId, type, itemId }) => ({
-              commandId,
-              type,
-              ...(itemId === undefined ? {} : { itemId }),
-            })),
-    };
-    try {
-      const token = await publishToken(issueId);
-      if (!token) continue;
-      const result = await publishGlobal(issueChannel(issueId), message, { token });
-      if (result.errors?.length)
-        console.warn(`Realtime publish for issue ${issueId} failed: ${describe(result.errors)}`);
-    } catch (error) {
-      console.warn(
-        `Realtime publish for issue ${issueId} failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
+/** Publishes one commit on its issue's channel: the version it made and the commands it applied. */
+export async function publishCommit(commit: Committed<IssueEnvelope>): Promise<void> {
+  const issueId = commit.partitionId;
+  const message: IssueChangeMessage = {
+    issueId,
+    version: commit.version,
+    changes:
+      commit.applied.length > MAX_LISTED
+        ? []
+        : commit.applied.map(({ command }) => {
+            const itemId = (command.payload as { itemId?: unknown }).itemId;
+            return {
+              commandId: command.commandId,
+              type: command.type,
+              ...(typeof itemId === 'string' ? { itemId } : {}),
+            };
+          }),
+  };
+  try {
+    const token = await publishToken(issueId);
+    if (!token) return;
+    const result = await publishGlobal(issueChannel(issueId), message, { token });
+    if (result.errors?.length)
+      console.warn(`Realtime publish for issue ${issueId} failed: ${describe(result.errors)}`);
+  } catch (error) {
+    console.warn(
+      `Realtime publish for issue ${issueId} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 

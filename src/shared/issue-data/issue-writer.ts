@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { defineWriter, type DeadLetter, type Envelope, type Receipt, type StoredState } from '../writer';
 import { command, type Command } from './commands';
 import { emptyIssueState, type IssueState } from './issue-state';
-import { noteAccepted } from './applied-changes';
 import { applyIssueCommand } from './reducer';
 
 export const issueId = z.string().regex(/^[0-9]{1,18}$/, 'an issue id is the numeric Jira id');
@@ -17,18 +16,20 @@ export const COMMAND_SOURCES = ['ui', 'jira-webhook', 'external-webhook', 'repor
  */
 export const DELETED_ISSUE_TTL = { value: 31, unit: 'DAYS' } as const;
 
-export const issueWriter = defineWriter({
+/** The definition, so the consumer can add what only it does (announcing commits, src/consumer). */
+export const issueWriterDefinition = {
   name: 'issue-data',
   queue: 'issue-commands',
-  partition: { name: 'issue', id: issueId },
+  partition: { name: 'issue' as const, id: issueId },
   commands: command,
   initialState: emptyIssueState,
-  // Noted while the consumer records, so it can announce what it applied (src/consumer).
-  apply: noteAccepted(applyIssueCommand),
+  apply: applyIssueCommand,
   sources: COMMAND_SOURCES,
   entities: { state: 'issue-state', receipt: 'command-receipt', deadLetter: 'dead-letter' },
-  expireState: (state) => (state.deletedAt === undefined ? undefined : DELETED_ISSUE_TTL),
-});
+  expireState: (state: IssueState) => (state.deletedAt === undefined ? undefined : DELETED_ISSUE_TTL),
+};
+
+export const issueWriter = defineWriter(issueWriterDefinition);
 
 /** A command for one issue, in its envelope. */
 export type IssueEnvelope = Envelope<Command, 'issue'>;
