@@ -68,13 +68,10 @@ const BRIDGE_SOURCE = String.raw`
           if (chunk.done) throw new Error('Realtime connection closed');
           buffer += decoder.decode(chunk.value, { stream: true });
           var at;
-          while ((at = buffer.indexOf('
-
-')) >= 0) {
+          while ((at = buffer.indexOf('\n\n')) >= 0) {
             var block = buffer.slice(0, at);
             buffer = buffer.slice(at + 2);
-            block.split('
-').forEach(function (line) {
+            block.split('\n').forEach(function (line) {
               if (line.indexOf('data: ') !== 0) return;
               var event = JSON.parse(line.slice(6));
               var payload = event.payload;

@@ -1,9 +1,15 @@
-// The panel's pure logic, without a browser: status polling backoff, ranks for moves, and edits in
-// flight laid over the view.
+// The panel's pure logic, without a browser: status polling backoff, ranks for moves, edits in
+// flight laid over the view, and live updates with their polling fallback.
 import { describe, expect, it } from 'vitest';
 import type { ChecklistItem } from '../../src/shared/resolver-api.js';
 import { rankBetween, rankForMove, rankForNewItem } from '../../ui/issue-panel/src/ranks.js';
 import { MAX_DELAY_MS, pollUntilSettled } from '../../ui/issue-panel/src/status-poller.js';
+import {
+  LiveUpdates,
+  POLL_FIRST_MS,
+  QUIET_AFTER_MS,
+  RESUBSCRIBE_FIRST_MS,
+} from '../../ui/issue-panel/src/live-updates.js';
 import {
   conflictOf,
   overlay,
@@ -134,5 +140,115 @@ describe('edits in flight', () => {
       by: 'bo',
     });
     expect(conflictOf(edit, 'r', undefined).theirs).toBe('the item was removed');
+  });
+});
+
+describe('live updates', () => {
+  /** Timers run by hand: `fire(ms)` runs the first pending timer of that delay. */
+  function harness(options: { subscribeFails?: () => boolean } = {}) {
+    const timers: Array<{ fn: () => void; ms: number; live: boolean }> = [];
+    const reloads: number[] = [];
+    const modes: string[] = [];
+    let version = 1;
+    /** The version a reload finds. */
+    let server = 1;
+    let onEvent: ((payload: unknown, error?: Error) => void) | undefined;
+    let subscribes = 0;
+    const live = new LiveUpdates({
+      getToken: async () => ({ channel: 'issue-changes-1', token: 't', expiresAt: 4_000_000_000 }),
+      subscribe: async (_channel, callback) => {
+        subscribes++;
+        if (options.subscribeFails?.()) throw new Error('down');
+        onEvent = callback;
+        return { unsubscribe: async () => undefined };
+      },
+      reload: async () => {
+        version = server;
+        reloads.push(version);
+        return version;
+      },
+      version: () => version,
+      onMode: (m) => modes.push(m),
+      setTimer: (fn, ms) => {
+        const timer = { fn, ms, live: true };
+        timers.push(timer);
+        return timer;
+      },
+      clearTimer: (t) => ((t as { live: boolean }).live = false),
+      now: () => 0,
+    });
+    const pending = () => timers.filter((t) => t.live).map((t) => t.ms);
+    const fire = async (ms: number, which: 'first' | 'last' = 'first') => {
+      const matching = timers.filter((t) => t.live && t.ms === ms);
+      const timer = which === 'first' ? matching[0] : matching.at(-1);
+      if (!timer) throw new Error(`no timer of ${ms} ms (pending: ${pending().join(', ')})`);
+      timer.live = false;
+      timer.fn();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    };
+    return {
+      live,
+      reloads,
+      modes,
+      pending,
+      fire,
+      setVersion: (v: number) => (server = v),
+      emit: (payload: unknown, error?: Error) => onEvent?.(payload, error),
+      subscribes: () => subscribes,
+    };
+  }
+
+  it('is live without polling, and reloads only for a newer version', async () => {
+    const h = harness();
+    await h.live.start();
+    expect(h.live.currentMode).toBe('live');
+    expect(h.reloads).toEqual([]);
+    h.emit(JSON.stringify({ issueId: '1', version: 1, changes: [] }));
+    expect(h.reloads).toEqual([]);
+    h.emit({ issueId: '1', version: 2, changes: [{ commandId: 'c', type: 'checklist.add', itemId: 'a' }] });
+    expect(h.reloads).toHaveLength(1);
+    h.emit('not a message');
+    expect(h.reloads).toHaveLength(1);
+    // Only the token renewal is pending: no poll.
+    expect(h.pending()).toHaveLength(1);
+  });
+
+  it('polls with backoff when subscribing fails, and stops once a retry subscribes', async () => {
+    let failing = true;
+    const h = harness({ subscribeFails: () => failing });
+    await h.live.start();
+    expect(h.live.currentMode).toBe('polling');
+    expect(h.pending().sort((a, b) => a - b)).toEqual([POLL_FIRST_MS, RESUBSCRIBE_FIRST_MS]);
+    await h.fire(POLL_FIRST_MS); // poll 1: nothing new, next in 4 s
+    expect(h.pending()).toContain(4000);
+    await h.fire(4000);
+    expect(h.pending()).toContain(8000);
+    h.setVersion(2);
+    await h.fire(8000); // a change: quick again
+    expect(h.pending().filter((ms) => ms === POLL_FIRST_MS)).toHaveLength(2);
+    expect(h.reloads).toEqual([1, 1, 2]);
+    failing = false;
+    await h.fire(RESUBSCRIBE_FIRST_MS);
+    expect(h.live.currentMode).toBe('live');
+    // The changes missed meanwhile are read once; then no poll is pending.
+    expect(h.reloads).toEqual([1, 1, 2, 2]);
+    expect(h.pending()).toHaveLength(1);
+  });
+
+  it('falls back when the stream breaks or goes quiet after an applied edit', async () => {
+    const h = harness();
+    await h.live.start();
+    h.emit(undefined, new Error('Realtime connection closed'));
+    expect(h.live.currentMode).toBe('polling');
+    await h.fire(RESUBSCRIBE_FIRST_MS, 'last');
+    expect(h.live.currentMode).toBe('live');
+    h.live.expectVersion(5);
+    await h.fire(QUIET_AFTER_MS);
+    // Quiet: polling, and subscribed again at once.
+    expect(h.subscribes()).toBe(3);
+    expect(h.modes).toEqual(['live', 'polling', 'live', 'polling', 'live']);
+    h.live.expectVersion(6);
+    h.emit({ issueId: '1', version: 6, changes: [] });
+    expect(h.pending()).not.toContain(QUIET_AFTER_MS);
   });
 });

@@ -157,7 +157,8 @@ describe('issue panel in a browser', () => {
       comment: { id: '40001' },
     });
     await until('the comment to apply', () => (stored(issue)?.version ?? 0) >= 3);
-    expect(await panel.getByTestId('checklist-item').filter({ hasText: 'Added elsewhere' }).count()).toBe(0);
+    // The panel is live (Forge Realtime), so its view may already show them; an edit made from a
+    // view older than other changes is covered in test/writer/reducer.test.ts and test/producers/resolvers.test.ts.
 
     // Neither can conflict with checking this item: it applies, and the view catches up.
     const existing = panel.getByTestId('checklist-item').filter({ hasText: 'Existing item' });

@@ -1,10 +1,12 @@
 // Forge Realtime on the local runtime: the real `@forge/realtime` signs tokens and publishes to
 // global channels over `__forge_fetch__`; subscriptions (what the browser's bridge opens) receive
 // only events published with a token carrying the same claims, and every use is counted.
+import { Script } from 'node:vm';
 import { publishGlobal, signRealtimeToken } from '@forge/realtime';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRuntime, type LocalForgeRuntime } from '../../local-runtime/index.js';
 import type { RealtimeEvent } from '../../local-runtime/realtime/realtime-channels.js';
+import { bridgeScript } from '../../local-runtime/server/custom-ui-bridge.js';
 import { KVS_APP_DIR } from '../fixtures/kvs-app/harness.js';
 
 const START = Date.UTC(2026, 0, 1);
@@ -39,6 +41,13 @@ function listen(channelName: string, tokenValue?: string): { events: RealtimeEve
 }
 
 describe('Forge Realtime', () => {
+  it("ships a bridge script the browser can parse (it carries the bridge's subscribe)", () => {
+    const html = bridgeScript({ moduleKey: 'm', accountId: 'a', context: { extension: {} } });
+    const source = html.replace(/^<script[^>]*>/, '').replace(/<\/script>$/, '');
+    expect(() => new Script(source)).not.toThrow();
+    expect(source).toContain("case 'subscribeRealtimeChannel'");
+  });
+
   it('delivers a global publish to subscribers whose token has the same claims, and only to them', async () => {
     const same = listen(
       'issue-changes-10001',

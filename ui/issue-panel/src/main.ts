@@ -4,7 +4,7 @@
 // each has its own status, the items they touch are marked pending and shown as edited meanwhile,
 // and the view is reloaded as they settle. A refused edit is shown with both values and one click
 // to apply it on top of the value there now.
-import { view } from '@forge/bridge';
+import { realtime, view } from '@forge/bridge';
 import {
   isConflictReason,
   isStaleViewReason,
@@ -28,6 +28,7 @@ import {
 } from './edits.js';
 import { fill, h } from '../../shared/dom.js';
 import { newClientCommandId, newItemId, rankForMove, rankForNewItem } from './ranks.js';
+import { LiveUpdates } from './live-updates.js';
 import { jobControls, latestReport } from './report-view.js';
 import { pollUntilSettled } from './status-poller.js';
 import './styles.css';
@@ -82,6 +83,8 @@ const statusRegion = h('div', {
   'data-testid': 'command-status',
 });
 const versionNote = h('span', { class: 'muted version', 'data-testid': 'view-version' });
+/** Whether the view is live (Realtime) or polled; for people and tests alike. */
+const liveNote = h('span', { class: 'muted version', 'data-testid': 'live-mode', 'data-mode': 'connecting' });
 const activitySlot = h('div');
 const reportSlot = h('div');
 const jobSlot = h('div');
@@ -140,6 +143,8 @@ function layout(): void {
       statusRegion,
       editList,
       versionNote,
+      ' ',
+      liveNote,
     ),
     h(
       'section',
@@ -394,6 +399,7 @@ async function send(edit: Edit, label: string): Promise<boolean> {
     const { status, reason, version } = outcome.status;
     if (status === 'applied') {
       if (version !== undefined) tracked.appliedVersion = version;
+      if (version !== undefined) live.expectVersion(version);
       settle(tracked, 'applied', label);
     } else if (isConflictReason(reason)) {
       // Shown with the value there now: read after the change that caused the conflict.
@@ -468,12 +474,29 @@ async function followJob(jobId: string): Promise<void> {
   await load();
 }
 
+const live = new LiveUpdates({
+  getToken: async () => {
+    const grant = await call('getRealtimeToken', {});
+    return grant.ok ? grant.value : undefined;
+  },
+  subscribe: (channel, onEvent, token) => realtime.subscribeGlobal(channel, onEvent, { token }),
+  reload: async () => ((await load()) ? state.view?.version : undefined),
+  version: () => state.view?.version ?? 0,
+  onMode: (mode) => {
+    liveNote.dataset['mode'] = mode;
+    liveNote.textContent = { connecting: '', live: '· live', polling: '· refreshing every few seconds' }[
+      mode
+    ];
+  },
+});
+
 async function start(): Promise<void> {
   const context = await view.getContext().catch(() => undefined);
   const issueKey = (context?.extension as { issue?: { key?: string } } | undefined)?.issue?.key;
   if (issueKey) document.title = `Checklist · ${issueKey}`;
   layout();
   if (!(await load())) return;
+  void live.start();
   if (state.view?.viewer.canAdminister) {
     const jobs = await call('listReports', { limit: 1 });
     if (jobs.ok && jobs.value.jobs[0]) {
