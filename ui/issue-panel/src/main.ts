@@ -418,8 +418,11 @@ async function send(edit: Edit, label: string): Promise<boolean> {
       );
     return status === 'applied';
   } finally {
-    // Whatever happened, show the issue as it is now.
-    if (!(await load())) render();
+    // Whatever happened, show the issue as it is now. While live, an applied edit's version comes
+    // with its Realtime message, which reloads the view (meanwhile the edit is laid over it); if
+    // no message comes, `expectVersion` falls back to polling, which reloads.
+    if (tracked.state === 'applied' && live.currentMode === 'live') render();
+    else if (!(await load())) render();
   }
 }
 
