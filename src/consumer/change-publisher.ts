@@ -8,23 +8,17 @@ import { issueChannel, issueChannelClaims, type IssueChangeMessage } from '../sh
 
 /** Changes listed per message; past it the message says only the version, enough to reload. */
 const MAX_LISTED = 50;
-/** A token is reused while it has this long left (warm instances publish often on a busy issue). */
-const TOKEN_MARGIN_MS = 60_000;
-const TOKEN_CACHE_SIZE = 200;
-
-const tokens = new Map<string, { token: string; expiresAtMs: number }>();
-
-/** A publish-only token for an issue's channel, cached per warm instance. */
+/**
+ * A publish-only token for an issue's channel, signed for each commit. Not cached in the warm
+ * instance: a cache would outlive the run that filled it (two local runtimes in one process, or
+ * a replay with the same seed, would differ), and signing is a Realtime call, not a KVS request.
+ */
 async function publishToken(issueId: string): Promise<string | undefined> {
-  const cached = tokens.get(issueId);
-  if (cached && cached.expiresAtMs - TOKEN_MARGIN_MS > Date.now()) return cached.token;
   const signed = await signRealtimeToken(issueChannel(issueId), issueChannelClaims(issueId), ['publish']);
   if (!signed.token || signed.expiresAt === null) {
     console.warn(`Realtime token for issue ${issueId} not signed: ${describe(signed.errors)}`);
     return undefined;
   }
-  if (tokens.size >= TOKEN_CACHE_SIZE) tokens.delete(tokens.keys().next().value as string);
-  tokens.set(issueId, { token: signed.token, expiresAtMs: signed.expiresAt * 1000 });
   return signed.token;
 }
 

@@ -64,14 +64,14 @@ describe('live updates over Forge Realtime', () => {
     ]);
     expect(JSON.stringify(app1)).not.toContain('secret');
     expect(app2).toEqual([]);
-    // A Jira event's activity is a change too; a second run reuses the cached publish token.
+    // A Jira event's activity is a change too.
     await rt.fireProductEvent('avi:jira:commented:issue', { issue: { key: 'APP-1' } });
     await rt.runUntilIdle();
     expect(app1).toHaveLength(2);
     expect(app1[1]).toMatchObject({ issueId: '10001', version: 2, changes: [{ type: 'activity.record' }] });
-    // Two viewer tokens and one publish token signed; two publishes, each reaching one subscriber.
+    // Two viewer tokens and a publish token per commit; two publishes, each reaching one subscriber.
     expect(rt.metered()).toMatchObject({
-      'realtime.tokensSigned': 3,
+      'realtime.tokensSigned': 4,
       'realtime.publishes': 2,
       'realtime.deliveries': 2,
     });
