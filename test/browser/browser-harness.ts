@@ -3,10 +3,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
 import consolePlugin from '../../console/console-plugin.js';
 import { createRuntime, type LocalForgeRuntime, type RuntimeOptions } from '../../local-runtime/index.js';
 import { startServer, type ServerPlugin } from '../../local-runtime/server/http-server.js';
+import type { ResolverResult, ResponseOf } from '../../src/shared/resolver-api.js';
 
 export const appDir = path.resolve(import.meta.dirname, '../..');
 
@@ -103,4 +104,35 @@ export async function startApp(options: StartAppOptions = {}): Promise<RunningAp
       await rt.close();
     },
   };
+}
+
+/** The checklist panel's Custom UI frame, loaded on `issueKey` as `account`. */
+export async function openPanel(
+  app: RunningApp,
+  browser: BrowserSession,
+  issueKey: string,
+  account: string,
+  options: { timeout: number; beforeLoad?: (page: Page) => void },
+): Promise<{ page: Page; panel: FrameLocator }> {
+  const page = await browser.context.newPage();
+  options.beforeLoad?.(page);
+  await page.goto(`${app.url}/ui/checklist-panel?issue=${issueKey}&account=${account}`);
+  const panel = page.frameLocator('[data-testid="custom-ui-frame"]');
+  await panel.locator('[data-testid="view-version"][data-version]').waitFor({ timeout: options.timeout });
+  return { page, panel };
+}
+
+/** Another path to the same issue: the resolver as another user, outside the browser. */
+export async function submitAsAnotherUser(
+  app: RunningApp,
+  issue: { id: string; key: string },
+  payload: unknown,
+): Promise<void> {
+  const sent = (await app.rt.invokeResolver({
+    functionKey: 'submitCommand',
+    payload,
+    accountId: 'user-app-dev',
+    extension: { type: 'jira:issuePanel', issue },
+  })) as ResolverResult<ResponseOf<'submitCommand'>>;
+  if (!sent.ok) throw new Error(sent.error.message);
 }

@@ -4,8 +4,14 @@
 // still shows the change, and stops polling once Realtime is back. Clicks are real mouse clicks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FrameLocator, Page, Request } from 'playwright-core';
-import { launchBrowser, startApp, type BrowserSession, type RunningApp } from './browser-harness.js';
-import type { ResolverResult, ResponseOf } from '../../src/shared/resolver-api.js';
+import {
+  launchBrowser,
+  openPanel as openPanelAs,
+  startApp,
+  submitAsAnotherUser,
+  type BrowserSession,
+  type RunningApp,
+} from './browser-harness.js';
 
 const TIMEOUT = 20_000;
 
@@ -31,19 +37,16 @@ describe('live issue panel', () => {
   }
 
   async function openPanel(issueKey: string, account: string): Promise<Opened> {
-    const page = await browser.context.newPage();
-    const opened: Opened = {
-      page,
-      panel: page.frameLocator('[data-testid="custom-ui-frame"]'),
-      calls: [],
-      navigations: 0,
-    };
-    page.on('request', (request: Request) => {
-      const match = /\/api\/invoke\/[^/]+\/([^/?]+)/.exec(request.url());
-      if (match?.[1]) opened.calls.push(match[1]);
+    const calls: string[] = [];
+    const { page, panel } = await openPanelAs(app, browser, issueKey, account, {
+      timeout: TIMEOUT,
+      beforeLoad: (p) =>
+        p.on('request', (request: Request) => {
+          const match = /\/api\/invoke\/[^/]+\/([^/?]+)/.exec(request.url());
+          if (match?.[1]) calls.push(match[1]);
+        }),
     });
-    await page.goto(`${app.url}/ui/checklist-panel?issue=${issueKey}&account=${account}`);
-    await opened.panel.locator('[data-testid="view-version"][data-version]').waitFor({ timeout: TIMEOUT });
+    const opened: Opened = { page, panel, calls, navigations: 0 };
     page.on('framenavigated', () => opened.navigations++);
     return opened;
   }
@@ -52,15 +55,8 @@ describe('live issue panel', () => {
     return panel.locator(`[data-testid="live-mode"][data-mode="${which}"]`);
   }
 
-  async function submitElsewhere(issue: { id: string; key: string }, payload: unknown): Promise<void> {
-    const sent = (await app.rt.invokeResolver({
-      functionKey: 'submitCommand',
-      payload,
-      accountId: 'user-app-dev',
-      extension: { type: 'jira:issuePanel', issue },
-    })) as ResolverResult<ResponseOf<'submitCommand'>>;
-    if (!sent.ok) throw new Error(sent.error.message);
-  }
+  const submitElsewhere = (issue: { id: string; key: string }, payload: unknown) =>
+    submitAsAnotherUser(app, issue, payload);
 
   it("shows page A's change on page B within 2 s, with no reload and no polling request", async () => {
     const a = await openPanel('APP-5', 'user-admin');

@@ -2,8 +2,15 @@
 // with the real @forge/bridge, hosted by the local runtime's Custom UI host, against the real
 // resolvers, queue and consumer on a real clock. Clicks are real mouse clicks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FrameLocator, Page } from 'playwright-core';
-import { launchBrowser, startApp, type BrowserSession, type RunningApp } from './browser-harness.js';
+import type { FrameLocator } from 'playwright-core';
+import {
+  launchBrowser,
+  openPanel as openPanelAs,
+  startApp,
+  submitAsAnotherUser,
+  type BrowserSession,
+  type RunningApp,
+} from './browser-harness.js';
 import type { ResolverResult, ResponseOf } from '../../src/shared/resolver-api.js';
 import type { IssueReceipt, IssueRecord } from '../../src/shared/issue-data/issue-writer.js';
 
@@ -23,41 +30,11 @@ describe('issue panel in a browser', () => {
     await app?.close();
   });
 
-  async function openPanel(
-    issueKey = ISSUE.key,
-    account = 'user-admin',
-  ): Promise<{ page: Page; panel: FrameLocator }> {
-    const page = await browser.context.newPage();
-    await page.goto(`${app.url}/ui/checklist-panel?issue=${issueKey}&account=${account}`);
-    const panel = page.frameLocator('[data-testid="custom-ui-frame"]');
-    await panel.locator('[data-testid="view-version"][data-version]').waitFor({ timeout: TIMEOUT });
-    return { page, panel };
-  }
+  const openPanel = (issueKey = ISSUE.key, account = 'user-admin') =>
+    openPanelAs(app, browser, issueKey, account, { timeout: TIMEOUT });
+  const submitElsewhere = (payload: unknown, issue: Issue = ISSUE) =>
+    submitAsAnotherUser(app, issue, payload);
 
-  /** Another path to the same issue: the resolver as another user, outside the browser. */
-  async function submitElsewhere(payload: unknown, issue = ISSUE): Promise<void> {
-    const sent = (await app.rt.invokeResolver({
-      functionKey: 'submitCommand',
-      payload,
-      accountId: 'user-app-dev',
-      extension: { type: 'jira:issuePanel', issue },
-    })) as ResolverResult<ResponseOf<'submitCommand'>>;
-    if (!sent.ok) throw new Error(sent.error.message);
-    const deadline = Date.now() + TIMEOUT;
-    for (;;) {
-      const polled = (await app.rt.invokeResolver({
-        functionKey: 'getStatuses',
-        payload: { commandIds: [sent.value.commandId] },
-        accountId: 'user-app-dev',
-        extension: { type: 'jira:issuePanel', issue },
-      })) as ResolverResult<ResponseOf<'getStatuses'>>;
-      if (polled.ok && polled.value.statuses[0]?.status === 'applied') return;
-      if (Date.now() > deadline) throw new Error('the command submitted elsewhere never applied');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
-  /** Adds items from outside the browser, all at once, and waits until every one is applied. */
   async function seedItems(issue: Issue, items: Array<{ itemId: string; text: string }>): Promise<void> {
     const ids: string[] = [];
     for (const [rank, item] of items.entries()) {
