@@ -5,14 +5,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { HOLD_BACK_MODELS, type HoldBackModel } from '../local-runtime/index.js';
-import { APPROACHES, APPROACH_NOTES, type ApproachName } from './approaches/index.js';
+import { APPROACHES, APPROACH_FORMS, APPROACH_NOTES, type ApproachName } from './approaches/index.js';
+import { BENCH_LATENCY, describeLatency } from './latency-model.js';
+import { QUOTA_LIMITS } from './quota.js';
+import { renderTable, type ScenarioResults } from './report-table.js';
+import { DELIVERY_BUDGET, type CaseResult } from './run-case.js';
+import { SCENARIOS, scenarioByName, type ScenarioName } from './scenarios/index.js';
+import { COMMAND_MIX } from './workload.js';
 
 const DEFAULT_HOLD_BACK: HoldBackModel = 'doubling-4s';
-import { BENCH_LATENCY, describeLatency } from './latency-model.js';
-import { EVENTS_PER_MINUTE, WRITE_UNITS_PER_MINUTE } from './quota.js';
-import { renderTable, type ScenarioResults } from './report-table.js';
-import type { CaseResult } from './run-case.js';
-import { SCENARIOS, type ScenarioName } from './scenarios/index.js';
 import type { SpeedResult } from './speed.js';
 import type { ParentMessage, WorkerMessage } from './worker-protocol.js';
 
@@ -31,8 +32,8 @@ Options:
   --seed N       the seed (default 1)
   --workers W    worker processes (default: the number of CPUs)
   --no-speed     skip the raw speed measurement
-  --json         print exactly one JSON object { "scenarios": [{ "name", "approaches": [...] }] }
-                 (progress, speed and wall time go to stderr)
+  --json         print exactly one JSON object { "meta", "approaches", "scenarios" }, described in
+                 docs/benchmark.md (progress goes to stderr)
   -h, --help     show this help
 `;
 
@@ -156,12 +157,36 @@ async function main(): Promise<number> {
   });
   const wallSeconds = ((Date.now() - started) / 1000).toFixed(1);
 
-  const output: { scenarios: ScenarioResults[] } = {
-    scenarios: runs.map(({ scenario, holdBack }) => ({
-      name: scenario,
-      holdBack,
-      approaches: approaches.map((a) => results.get(`${scenario}/${holdBack}/${a}`)!),
-    })),
+  const output = {
+    meta: {
+      commit: commit(),
+      seed,
+      node: process.version,
+      cores: os.availableParallelism(),
+      workers,
+      wallSeconds: Number(wallSeconds),
+      latency: BENCH_LATENCY,
+      quotaLimits: QUOTA_LIMITS,
+      deliveryRetryBudget: {
+        attempts: DELIVERY_BUDGET.attempts,
+        windowMs: DELIVERY_BUDGET.windowMs,
+        backoff: DELIVERY_BUDGET.policy,
+      },
+      commandMix: {
+        ...COMMAND_MIX,
+        'activity.record': 1 - Object.values(COMMAND_MIX).reduce((a, b) => a + b, 0),
+      },
+      ...(speed ? { rawSpeed: speed } : {}),
+    },
+    approaches: approaches.map((a) => ({ name: a, form: APPROACH_FORMS[a], description: APPROACH_NOTES[a] })),
+    scenarios: runs.map(
+      ({ scenario, holdBack }): ScenarioResults & { checklistItems: readonly number[] } => ({
+        name: scenario,
+        holdBack,
+        checklistItems: scenarioByName(scenario).state.checklistItems,
+        approaches: approaches.map((a) => results.get(`${scenario}/${holdBack}/${a}`)!),
+      }),
+    ),
   };
   const speedLine = speed
     ? `Raw speed (runtime + writer, zero latency, spread/writer): ${speed.commands} commands in ${(speed.wallMs / 1000).toFixed(1)} s = ${speed.commandsPerSecond} commands/s of real time`
@@ -177,9 +202,10 @@ async function main(): Promise<number> {
     `Hold-back models (local-runtime/events/hold-back.ts): ${Object.entries(HOLD_BACK_MODELS)
       .map(([name, text]) => `${name}: ${text}`)
       .join('; ')}`,
-    `forgeQuotaMinutes = max(makespan, events / ${EVENTS_PER_MINUTE}, write units / ${WRITE_UNITS_PER_MINUTE}) in minutes`,
+    `forgeQuotaMinutes = max(makespan, events / ${QUOTA_LIMITS.eventsPerMinute}, write units / ${QUOTA_LIMITS.writeUnitsPerMinute}, read units / ${QUOTA_LIMITS.readUnitsPerMinute}, KVS requests / ${QUOTA_LIMITS.kvsRequestsPerSecond * 60}) in minutes; units of ${QUOTA_LIMITS.unitBytes / 1024} KB per request`,
+    `Every delivery (every approach) is retried up to ${DELIVERY_BUDGET.attempts} attempts within ${DELIVERY_BUDGET.windowMs / 3_600_000} h, waiting by the writer's redelivery backoff`,
     '',
-    ...approaches.map((a) => `  ${a.padEnd(22)} ${APPROACH_NOTES[a]}`),
+    ...approaches.map((a) => `  ${a.padEnd(22)} [${APPROACH_FORMS[a]}] ${APPROACH_NOTES[a]}`),
     '',
   ];
   for (const scenario of output.scenarios) out.push(renderTable(scenario), '');

@@ -1,7 +1,9 @@
 // Runs one scenario x approach on a fresh local runtime (virtual clock, seeded) and measures it.
 import path from 'node:path';
 import { Queue } from '@forge/events';
+import { kvs } from '@forge/kvs';
 import {
+  Counters,
   createRuntime,
   type HoldBackModel,
   type LatencyModel,
@@ -11,23 +13,45 @@ import type { InvokeOutcome } from '../local-runtime/functions/function-runner.j
 import { SeededRandom } from '../local-runtime/kernel/random.js';
 import {
   issueWriter,
-  type IssueEnvelope as CommandEnvelope,
   type IssueReceipt as ReceiptRecord,
   type IssueRecord,
 } from '../src/shared/issue-data/issue-writer.js';
-import { ENVELOPE_SCHEMA_VERSION } from '../src/shared/writer/index.js';
+import { BACKOFF, backoffMs } from '../src/shared/writer/backoff.js';
+import {
+  DEAD_LETTER_MARGIN_MS,
+  MAX_ATTEMPTS,
+  RETENTION_MS,
+} from '../src/shared/writer/consumer/retry-policy.js';
 import { startReport } from '../src/producers/reports/report-jobs.js';
-import { isWriterApproach, type ApproachName, type SubmitResult } from './app/src/approaches.js';
+import {
+  APPROACH_FORMS,
+  isWriterApproach,
+  type ApproachForm,
+  type ApproachName,
+  type SubmitResult,
+} from './app/src/approaches.js';
 import type { ProducerRequest } from './app/src/producer.js';
 import { BENCH_REPORT_QUEUE, type BenchPageBody } from './app/src/report-pages.js';
 import { BENCH_LATENCY } from './latency-model.js';
-import { computeFigures, type Figures } from './metrics.js';
+import { computeFigures, type Figures, type StateSize } from './metrics.js';
 import { FIRST_REPORT_ISSUE, REPORT_START, reportJira } from './scenarios/report.js';
-import type { ProducerScenario, ProducerSpec, ReportScenario, Scenario } from './scenarios/types.js';
+import type { ProducerScenario, ReportScenario, Scenario } from './scenarios/types.js';
+import { deliveryCommands, ExpectedEffects, seededRecord, seededState, type StateShape } from './workload.js';
 
 export const BENCH_APP_DIR = path.resolve(__dirname, 'app');
 const START = Date.UTC(2026, 2, 2, 9, 0);
 const REPORT_JOB_ID = 'bench-report';
+
+/**
+ * Every approach's deliveries get the writer's retry budget: up to 40 attempts (its MAX_ATTEMPTS),
+ * waiting by its `redelivery` backoff, within the 22 h its events have before dead-lettering
+ * (24 h retention less the 2 h margin). A webhook whose handler fails is retried this way.
+ */
+export const DELIVERY_BUDGET = {
+  attempts: MAX_ATTEMPTS,
+  windowMs: RETENTION_MS - DEAD_LETTER_MARGIN_MS,
+  policy: BACKOFF.redelivery,
+} as const;
 
 export interface CaseOptions {
   seed: number;
@@ -38,6 +62,7 @@ export interface CaseOptions {
 
 export interface CaseResult extends Figures {
   name: ApproachName;
+  form: ApproachForm;
   /** Real time the run took, ms. */
   wallMs: number;
 }
@@ -61,29 +86,66 @@ export async function runCase(
       ...(options.holdBack ? { holdBack: options.holdBack } : {}),
     },
     jira: reportJira(scenario.kind === 'report' ? scenario.issues : 0),
-    ...(scenario.kind === 'producers' && scenario.faults ? { faults: scenario.faults } : {}),
   });
   try {
     const figures =
       scenario.kind === 'report'
-        ? await runReport(rt, scenario, approach)
+        ? await runReport(rt, scenario, approach, options.seed)
         : await runProducers(rt, scenario, approach, options.seed);
-    return { name: approach, ...figures, wallMs: Math.round(performance.now() - started) };
+    return {
+      name: approach,
+      form: APPROACH_FORMS[approach],
+      ...figures,
+      wallMs: Math.round(performance.now() - started),
+    };
   } finally {
     await rt.close();
   }
 }
 
-function envelopes(spec: ProducerSpec, index: number, issuedAt: number): CommandEnvelope[] {
-  return Array.from({ length: spec.commands }, (_, j) => ({
-    schemaVersion: ENVELOPE_SCHEMA_VERSION,
-    commandId: `bench-p${index}-c${j}`,
-    issueId: spec.issueId,
-    issuedAt,
-    source: 'jira-webhook' as const,
-    type: 'activity.record' as const,
-    payload: { kind: 'updated' as const, at: issuedAt },
-  }));
+/**
+ * Writes every issue's starting state (its checklist) before the workload, unmetered in the
+ * results: returns how many items each issue has. Faults are switched on only after this.
+ */
+async function seedStates(
+  rt: LocalForgeRuntime,
+  issueIds: readonly string[],
+  shape: StateShape,
+  seed: number,
+): Promise<Map<string, number>> {
+  const random = new SeededRandom(seed).fork('state');
+  const items = new Map<string, number>();
+  const records = issueIds.map((issueId) => {
+    const count = random.int(shape.checklistItems[0], shape.checklistItems[1]);
+    items.set(issueId, count);
+    return seededRecord(issueId, seededState(random, count, rt.clock.now()), rt.clock.now());
+  });
+  for (let i = 0; i < records.length; i += 50)
+    await rt.runAsApp(() =>
+      Promise.all(
+        records
+          .slice(i, i + 50)
+          .map((record) => kvs.entity<IssueRecord>(issueWriter.entities.state).set(record.issueId, record)),
+      ),
+    );
+  return items;
+}
+
+function storedRecord(rt: LocalForgeRuntime, issueId: string): IssueRecord | undefined {
+  return rt.storage.getEntity(issueWriter.entities.state, issueId) as IssueRecord | undefined;
+}
+
+function stateSize(rt: LocalForgeRuntime, issueIds: readonly string[]): StateSize {
+  const records = issueIds.map((id) => storedRecord(rt, id)).filter((r) => r !== undefined);
+  const items = records.map((r) => Object.keys(r.state.checklist).length);
+  const bytes = records.map((r) => Buffer.byteLength(JSON.stringify(r), 'utf8'));
+  return {
+    issues: records.length,
+    checklistItemsMin: Math.min(...items),
+    checklistItemsMax: Math.max(...items),
+    meanRecordBytes: Math.round(bytes.reduce((a, b) => a + b, 0) / Math.max(1, bytes.length)),
+    maxRecordBytes: Math.max(...bytes),
+  };
 }
 
 async function runProducers(
@@ -92,43 +154,66 @@ async function runProducers(
   approach: ApproachName,
   seed: number,
 ): Promise<Figures> {
-  // The workload comes from its own stream of the seed: identical for every approach.
-  const specs = scenario.producers(new SeededRandom(seed).fork(`workload-${scenario.name}`));
+  // The workload comes from its own streams of the seed: identical for every approach.
+  const root = new SeededRandom(seed);
+  const specs = scenario.producers(root.fork(`workload-${scenario.name}`));
+  const mix = root.fork(`commands-${scenario.name}`);
+  const retries = root.fork(`retries-${scenario.name}`);
+  const issueIds = [...new Set(specs.map((s) => s.issueId))];
+  const items = await seedStates(rt, issueIds, scenario.state, seed);
+  if (scenario.faults) rt.setFaults(scenario.faults);
+  const before = rt.metered();
   const start = rt.clock.now();
+
   const issuedAt = new Map<string, number>();
   const appliedAt = new Map<string, number>();
+  const expected = new ExpectedEffects();
+  let gaveUp = 0;
   const record = (result: SubmitResult) => {
     for (const a of result.applied)
       appliedAt.set(a.commandId, Math.min(a.at, appliedAt.get(a.commandId) ?? a.at));
   };
   const invoke = (request: ProducerRequest): Promise<InvokeOutcome> =>
     rt.functions.invoke({ kind: 'trigger', functionKey: 'producer', args: [request] });
-  const after = (ms: number, fn: () => Promise<void>) =>
-    new Promise<void>((resolve, reject) => rt.clock.setTimer(ms, () => void fn().then(resolve, reject)));
+  const sleep = (ms: number) => new Promise<void>((resolve) => rt.clock.setTimer(ms, resolve));
+  const after = (ms: number, fn: () => Promise<void>) => sleep(ms).then(fn);
 
-  /** One delivery of a producer; a failed one is retried once by the platform, like a webhook. */
-  const deliver = async (spec: ProducerSpec, request: ProducerRequest): Promise<void> => {
-    let outcome = await invoke(request);
-    if (outcome.status !== 'returned') {
-      await new Promise<void>((resolve) => rt.clock.setTimer(spec.retryAfterMs, resolve));
-      outcome = await invoke(request);
+  /** One delivery of a producer, retried on failure within the same budget for every approach. */
+  const deliver = async (request: ProducerRequest): Promise<void> => {
+    const first = rt.clock.now();
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await invoke(request);
+      if (outcome.status === 'returned') return record(outcome.value as SubmitResult);
+      const wait = backoffMs(DELIVERY_BUDGET.policy, attempt, () => retries.next());
+      if (attempt >= DELIVERY_BUDGET.attempts || rt.clock.now() + wait - first > DELIVERY_BUDGET.windowMs) {
+        gaveUp += request.commands.length;
+        return;
+      }
+      await sleep(wait);
     }
-    if (outcome.status === 'returned') record(outcome.value as SubmitResult);
   };
 
   const runs = specs.map((spec, index) =>
     after(spec.at, async () => {
-      const commands = envelopes(spec, index, rt.clock.now());
-      for (const c of commands) issuedAt.set(c.commandId, c.issuedAt);
+      const commands = deliveryCommands(
+        mix.fork(`delivery-${index}`),
+        { index, issueId: spec.issueId, commands: spec.commands, items: items.get(spec.issueId)! },
+        rt.clock.now(),
+      );
+      for (const c of commands) {
+        issuedAt.set(c.commandId, c.issuedAt);
+        expected.add(c);
+      }
       const request: ProducerRequest = { approach, commands };
-      const deliveries = [deliver(spec, request)];
+      const deliveries = [deliver(request)];
       if (spec.duplicateAfterMs !== undefined)
-        deliveries.push(after(spec.duplicateAfterMs, () => deliver(spec, request)));
+        deliveries.push(after(spec.duplicateAfterMs, () => deliver(request)));
       await Promise.all(deliveries);
     }),
   );
   await Promise.all(runs);
   await rt.runUntilIdle();
+  const counters = Counters.diff(before, rt.metered());
 
   if (isWriterApproach(approach)) {
     for (const { value } of rt.storage.listEntity(issueWriter.entities.receipt)) {
@@ -136,22 +221,21 @@ async function runProducers(
       if (receipt.status === 'applied') appliedAt.set(receipt.commandId, receipt.settledAt);
     }
   }
-  const expected = new Map<string, number>();
-  for (const spec of specs) expected.set(spec.issueId, (expected.get(spec.issueId) ?? 0) + spec.commands);
   const observed = new Map<string, number>();
-  for (const issueId of expected.keys()) {
-    const stored = rt.storage.getEntity(issueWriter.entities.state, issueId) as IssueRecord | undefined;
-    observed.set(issueId, stored?.state.activity.counts.updated ?? 0);
-  }
+  for (const issueId of issueIds)
+    observed.set(issueId, storedRecord(rt, issueId)?.state.activity.counts.updated ?? 0);
   const latencies = [...appliedAt].map(([id, at]) => at - issuedAt.get(id)!);
   const last = Math.max(start, ...appliedAt.values());
   return computeFigures({
-    commands: [...expected.values()].reduce((a, b) => a + b, 0),
-    expected,
+    commands: issuedAt.size,
+    expected: expected.records,
     observed,
+    extraLost: expected.lostFields((id) => storedRecord(rt, id)?.state),
+    gaveUp,
     latenciesMs: latencies,
     makespanMs: last - start,
-    counters: rt.metered(),
+    counters,
+    stateSize: stateSize(rt, issueIds),
   });
 }
 
@@ -164,7 +248,11 @@ async function runReport(
   rt: LocalForgeRuntime,
   scenario: ReportScenario,
   approach: ApproachName,
+  seed: number,
 ): Promise<Figures> {
+  const issueIds = Array.from({ length: scenario.issues }, (_, i) => String(FIRST_REPORT_ISSUE + i));
+  await seedStates(rt, issueIds, scenario.state, seed);
+  const before = rt.metered();
   const start = rt.clock.now();
   if (approach === 'writer-batched' || approach === 'writer-batched-no-key') {
     const { started } = await rt.runAsApp(() =>
@@ -187,6 +275,7 @@ async function runReport(
     );
   }
   await rt.runUntilIdle();
+  const counters = Counters.diff(before, rt.metered());
 
   const expected = new Map<string, number>();
   const observed = new Map<string, number>();
@@ -196,13 +285,13 @@ async function runReport(
     const receipt = value as ReceiptRecord;
     if (receipt.status === 'applied') receipts.set(receipt.issueId, receipt.settledAt);
   }
-  for (let i = 0; i < scenario.issues; i++) {
-    const issueId = String(FIRST_REPORT_ISSUE + i);
+  for (const issueId of issueIds) {
+    // The seeded record is version 1; the metric's one application makes it 2.
     expected.set(issueId, 1);
-    const stored = rt.storage.getEntity(issueWriter.entities.state, issueId) as IssueRecord | undefined;
+    const stored = storedRecord(rt, issueId);
     const metrics = stored?.state.reports['time-in-status'];
     // Metrics are last-writer-wins, so a second application shows only in the version count.
-    observed.set(issueId, metrics ? stored!.version : 0);
+    observed.set(issueId, metrics ? stored!.version - 1 : 0);
     if (metrics) latencies.push((receipts.get(issueId) ?? stored!.updatedAt) - start);
   }
   return computeFigures({
@@ -211,6 +300,7 @@ async function runReport(
     observed,
     latenciesMs: latencies,
     makespanMs: Math.max(0, ...latencies),
-    counters: rt.metered(),
+    counters,
+    stateSize: stateSize(rt, issueIds),
   });
 }

@@ -2,6 +2,7 @@
 // reads is generated here: issues created in January 2026, each moved through a few statuses.
 import type { JiraFixture } from '../../local-runtime/jira/fixture.js';
 import { SeededRandom } from '../../local-runtime/kernel/random.js';
+import { REALISTIC_STATE, type StateShape } from '../workload.js';
 import type { ReportScenario } from './types.js';
 
 export const REPORT_ISSUES = 2_000;
@@ -12,8 +13,12 @@ export const FIRST_REPORT_ISSUE = 40_001;
 
 const STATUSES = ['To Do', 'In Progress', 'In Review', 'Done'] as const;
 
-export function report(issues = REPORT_ISSUES, pageSize = REPORT_PAGE_SIZE): ReportScenario {
-  return { kind: 'report', name: 'report', issues, pageSize };
+export function report(
+  issues = REPORT_ISSUES,
+  pageSize = REPORT_PAGE_SIZE,
+  state: StateShape = REALISTIC_STATE,
+): ReportScenario {
+  return { kind: 'report', name: 'report', issues, pageSize, state };
 }
 
 const jiraTime = (ms: number) => new Date(ms).toISOString().replace('Z', '+0000');

@@ -1,6 +1,7 @@
 // `spread`: many commands over many issues, arriving over a minute: the everyday case. `faults`
 // is the same workload with storage errors, duplicate deliveries and crashes.
 import type { FaultOptions } from '../../local-runtime/index.js';
+import { REALISTIC_STATE, type StateShape } from '../workload.js';
 import type { ProducerScenario, ScenarioName } from './types.js';
 
 export interface SpreadSize {
@@ -15,6 +16,8 @@ export const SPREAD_SIZE: SpreadSize = { producers: 1_000, commandsEach: 5, issu
 
 export const FAULTS: FaultOptions = {
   kvs: { serverError: 0.02 },
+  // Pushes fail too, so the writer's producers meet faults: 2 % 5xx, 1 % partial successes.
+  push: { serverError: 0.02, partial: 0.01 },
   delivery: { duplicate: 0.01 },
   // Producers run as `trigger` functions, so a crash hits a caller-side approach's writes too.
   crash: { probability: 0.01, afterStorageCalls: [1, 4], kinds: ['consumer', 'trigger'] },
@@ -22,11 +25,16 @@ export const FAULTS: FaultOptions = {
 /** The same 1 % duplicate deliveries for webhook deliveries to the producers. */
 const PRODUCER_DUPLICATE = 0.01;
 
-export function spread(size: SpreadSize = SPREAD_SIZE, name: ScenarioName = 'spread'): ProducerScenario {
+export function spread(
+  size: SpreadSize = SPREAD_SIZE,
+  name: ScenarioName = 'spread',
+  state: StateShape = REALISTIC_STATE,
+): ProducerScenario {
   const faulty = name === 'faults';
   return {
     kind: 'producers',
     name,
+    state,
     ...(faulty ? { faults: FAULTS } : {}),
     producers: (random) =>
       Array.from({ length: size.producers }, () => {
@@ -38,13 +46,15 @@ export function spread(size: SpreadSize = SPREAD_SIZE, name: ScenarioName = 'spr
           at,
           issueId,
           commands: size.commandsEach,
-          retryAfterMs: random.int(1_000, 10_000),
           ...(faulty && duplicate ? { duplicateAfterMs } : {}),
         };
       }),
   };
 }
 
-export function faults(size: SpreadSize = SPREAD_SIZE): ProducerScenario {
-  return spread(size, 'faults');
+export function faults(
+  size: SpreadSize = SPREAD_SIZE,
+  state: StateShape = REALISTIC_STATE,
+): ProducerScenario {
+  return spread(size, 'faults', state);
 }

@@ -42,21 +42,22 @@ describe('bench scenarios', () => {
     const result = await runCase(tiny, 'naive', { seed: 3 });
     expect(result.commands).toBe(24);
     expect(result.lostUpdates).toBeGreaterThan(0);
-    expect(result.eventsPerCommand).toBe(0);
+    expect(result.perCommand.events).toBe(0);
   });
 
   it('the writer loses nothing and applies nothing twice on the same workload', async () => {
     const result = await runCase(tiny, 'writer', { seed: 3 });
-    expect(result).toMatchObject({ commands: 24, lostUpdates: 0, duplicateEffects: 0, eventsPerCommand: 1 });
+    expect(result).toMatchObject({ commands: 24, lostUpdates: 0, duplicateEffects: 0 });
+    expect(result.perCommand.events).toBe(1);
     // Without coalescing: one read and one conditional transaction per command, the concurrency
     // key keeping them apart.
     const plain = await runCase(tiny, 'writer-no-coalesce', { seed: 3 });
     expect(plain).toMatchObject({ lostUpdates: 0, duplicateEffects: 0 });
-    expect(plain.kvsRequestsPerCommand).toBe(2);
+    expect(plain.perCommand.kvsRequests).toBe(2);
     // With it (the default), one more write per command (its deposit) buys the burst being
     // applied in a few passes: some commits, queries and reads, but fewer than a commit each.
-    expect(result.kvsRequestsPerCommand).toBeGreaterThan(2);
-    expect(result.kvsRequestsPerCommand).toBeLessThan(3);
+    expect(result.perCommand.kvsRequests).toBeGreaterThan(2);
+    expect(result.perCommand.kvsRequests).toBeLessThan(3);
     expect(result.p99Ms).toBeGreaterThanOrEqual(result.p50Ms);
     expect(result.makespanMs).toBeGreaterThan(0);
   });

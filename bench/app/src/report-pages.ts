@@ -10,7 +10,7 @@ import { reportCommandId } from '../../../src/producers/reports/page-metrics';
 import { PAGE_EVENTS_PER_PUSH } from '../../../src/producers/reports/report-events';
 import { completion, writeShard } from '../../../src/producers/reports/report-store';
 import { timeInStatus } from '../../../src/producers/reports/time-in-status';
-import { applyOne, type ApproachName } from './approaches';
+import { submit, type ApproachName } from './approaches';
 
 export const BENCH_REPORT_QUEUE = 'bench-report-pages';
 
@@ -68,7 +68,7 @@ export async function handler(event: { body: BenchPageBody }): Promise<void> {
       coalesce: body.approach !== 'writer-no-coalesce',
     });
   } else {
-    for (const cmd of commands) await applyOne(body.approach, cmd);
+    await submit(body.approach, commands);
   }
   await writeShard({
     jobId: body.jobId,
