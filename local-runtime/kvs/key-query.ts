@@ -16,9 +16,8 @@ export interface KeyQueryPage {
 export function queryKeys(store: KvsStore, body: JsonRecord): KeyQueryPage {
   const limit = pageLimit(body.limit, store.platform.defaultPageSize);
   const prefix = parsePrefix(optionalList(body.where, 'where'));
-  const fingerprint = `keys:${prefix ?? ''}`;
   const after = optionalString(body.after, 'after');
-  const afterKey = after !== undefined ? decodeCursor(after, fingerprint).k : undefined;
+  const afterKey = after !== undefined ? decodeCursor(after, fingerprint(prefix)).k : undefined;
   if (afterKey !== undefined && typeof afterKey !== 'string') throw new KvsError('INVALID_CURSOR');
   // One extra item tells whether another page exists, so the last page carries no cursor.
   const found = store.list({ kind: 'plain' }, { prefix, after: afterKey, limit: limit + 1 });
@@ -26,9 +25,16 @@ export function queryKeys(store: KvsStore, body: JsonRecord): KeyQueryPage {
   const last = items.at(-1);
   return {
     items,
-    ...(found.length > limit && last ? { cursor: encodeCursor({ q: fingerprint, k: last.key }) } : {}),
+    ...(found.length > limit && last ? { cursor: keyQueryCursor(prefix, last.key) } : {}),
     ...(prefix !== undefined ? { prefix } : {}),
   };
+}
+
+const fingerprint = (prefix: string | undefined) => `keys:${prefix ?? ''}`;
+
+/** The cursor that resumes a key query (with this prefix) after `key`; legacy storage gives one per item. */
+export function keyQueryCursor(prefix: string | undefined, key: string): string {
+  return encodeCursor({ q: fingerprint(prefix), k: key });
 }
 
 function parsePrefix(where: unknown[] | undefined): string | undefined {
