@@ -8,6 +8,7 @@ import { PLATFORM_PROFILES, type PlatformProfileName } from '../local-runtime/in
 import type { Violation } from './invariants.js';
 import { DEFAULT_DOMAIN, DOMAINS } from './domains/index.js';
 import type { SeedOptions, SeedResult } from './run-seed.js';
+import { addShapes, noShapes, SHAPES, type Shapes } from './shapes.js';
 
 const HELP = `Usage: npm run sim -- [options]
 
@@ -26,7 +27,7 @@ Options:
                  runtime (${Object.keys(PLATFORM_PROFILES).join(', ')}), or all of them in turn
                  (default: default)
   --bundle       run the app's Forge bundle (\`npm run bundle\`) instead of its sources
-  --json         print exactly one JSON object with the totals and violations
+  --json         print exactly one JSON object with the totals, shapes and violations
   -h, --help     show this help
 `;
 
@@ -38,6 +39,8 @@ interface Totals {
   deadLettered: number;
   coalesced: number;
   outages: number;
+  /** How many events, commands or runs exhibited each shape (sim/shapes.ts). */
+  shapes: Shapes;
   violations: Violation[];
 }
 
@@ -59,6 +62,7 @@ const emptyTotals = (): Totals => ({
   deadLettered: 0,
   coalesced: 0,
   outages: 0,
+  shapes: noShapes(),
   violations: [],
 });
 
@@ -70,6 +74,7 @@ function add(into: Totals, r: SeedResult | Totals): void {
   into.deadLettered += r.deadLettered;
   into.coalesced += r.coalesced;
   into.outages += r.outages;
+  addShapes(into.shapes, r.shapes);
   into.violations.push(...r.violations);
 }
 
@@ -174,9 +179,10 @@ async function main(): Promise<number> {
     const line = (t: Totals) =>
       `${t.seeds} seeds: ${t.commands} commands accepted, ${t.applied} applied, ${t.rejected} rejected, ` +
       `${t.deadLettered} dead-lettered (then replayed), ${t.coalesced} coalesced, ${t.outages} consumer outage(s), ${t.violations.length} violations`;
-    for (const p of summary.profiles) process.stdout.write(`${p.profile}: ${line(p)}\n`);
+    const shapes = (t: Totals) => `  shapes: ${SHAPES.map((s) => `${s} ${t.shapes[s]}`).join(', ')}\n`;
+    for (const p of summary.profiles) process.stdout.write(`${p.profile}: ${line(p)}\n${shapes(p)}`);
     process.stdout.write(
-      `${summary.domain}, ${profiles.length} profile(s), in ${seconds} s: ${line(summary)}\n`,
+      `${summary.domain}, ${profiles.length} profile(s), in ${seconds} s: ${line(summary)}\n${shapes(summary)}`,
     );
     for (const key of [...new Set(summary.violations.map((v) => `${v.profile}|${v.seed}`))]) {
       const [profile, seed] = key.split('|') as [string, string];

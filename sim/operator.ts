@@ -17,8 +17,22 @@ export function deadLetteredIds(rt: LocalForgeRuntime, writer: AnyWriter): strin
     .sort();
 }
 
-/** Replays during the run, faults on: every few hours for the first day. Failures are shrugged off. */
-export function replayDuringRun(rt: LocalForgeRuntime, writer: AnyWriter, random: SeededRandom): void {
+/** What the operator did while the faults were on. */
+export interface OperatorLog {
+  /** Replays that re-enqueued at least one dead letter while the faults were on. */
+  replaysUnderFaults: number;
+}
+
+/**
+ * Replays during the run, faults on: every few hours for the first day. Failures are shrugged off.
+ * `log` counts the replays that went through, as they happen.
+ */
+export function replayDuringRun(
+  rt: LocalForgeRuntime,
+  writer: AnyWriter,
+  random: SeededRandom,
+  log: OperatorLog,
+): void {
   if (!random.chance(0.5)) return;
   for (let at = random.int(1, 4) * HOUR; at < 24 * HOUR; at += random.int(2, 6) * HOUR) {
     const twice = random.chance(0.3);
@@ -28,8 +42,9 @@ export function replayDuringRun(rt: LocalForgeRuntime, writer: AnyWriter, random
         rt
           .runAsApp(async () => {
             const page = await writer.deadLetters.list('open', { limit: 25 });
-            if (page.deadLetters.length > 0)
-              await writer.deadLetters.replay(page.deadLetters.map((l) => l.deadLetterId));
+            if (page.deadLetters.length === 0) return;
+            await writer.deadLetters.replay(page.deadLetters.map((l) => l.deadLetterId));
+            log.replaysUnderFaults += 1;
           })
           .catch(() => undefined);
       void replay().then(() => (twice ? replay() : undefined));

@@ -10,8 +10,9 @@ import { startProducers } from './domain.js';
 import { DEFAULT_DOMAIN, DOMAINS } from './domains/index.js';
 import { checkInvariants, type Violation } from './invariants.js';
 import { newLedger } from './ledger.js';
-import { replayDuringRun, replayUntilSettled } from './operator.js';
-import { faultsFor, scheduleOutage } from './weather.js';
+import { replayDuringRun, replayUntilSettled, type OperatorLog } from './operator.js';
+import { countShapes, type Shapes } from './shapes.js';
+import { faultsFor, scheduleBrownout, scheduleOutage } from './weather.js';
 
 export interface SeedResult {
   seed: number;
@@ -23,6 +24,8 @@ export interface SeedResult {
   coalesced: number;
   /** Runs whose consumers crashed on nearly every delivery for hours. */
   outages: number;
+  /** What the run exhibited (sim/shapes.ts): events, commands or 1 per run, by shape. */
+  shapes: Shapes;
   violations: Violation[];
   /** The runtime's whole trace as JSON, when asked for. */
   trace?: string;
@@ -47,6 +50,9 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
   const partitions = domain.partitions(random);
   const faults = faultsFor(random);
   const retentionMs = random.chance(0.25) ? 20 * 60_000 : 24 * 60 * 60_000;
+  // The concurrency key on (as the app's producers enqueue) or, in some runs, off: consumers of one
+  // partition then run in parallel, and only the writer's conditions keep them apart.
+  const concurrencyKey = random.chance(0.7);
   const rt = await createRuntime({
     appDir: domain.appDir,
     seed,
@@ -65,11 +71,14 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
       await rt.runAsApp(() => kvs.entity(writer.entities.state).set(id, record));
     }
     rt.setFaults(faults);
-    const ledger = newLedger();
-    // Crash loops need Forge's real retention window: no window of minutes outlasts an outage.
-    const outage =
-      retentionMs >= 24 * 60 * 60_000 ? scheduleOutage(rt, random.fork('outage'), faults) : undefined;
-    replayDuringRun(rt, writer, random.fork('operator'));
+    const ledger = newLedger(concurrencyKey ? {} : { concurrencyKey: false });
+    // Crash loops and brownouts need Forge's real retention window: no window of minutes outlasts
+    // them.
+    const fullWindow = retentionMs >= 24 * 60 * 60_000;
+    const outage = fullWindow ? scheduleOutage(rt, random.fork('outage'), faults) : undefined;
+    if (fullWindow && !outage) scheduleBrownout(rt, random.fork('brownout'), faults);
+    const operator: OperatorLog = { replaysUnderFaults: 0 };
+    replayDuringRun(rt, writer, random.fork('operator'), operator);
     await startProducers(rt, domain, random.fork('producers'), ledger, partitions);
     await rt.runUntilIdle();
 
@@ -87,6 +96,7 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
       deadLettered,
       coalesced: receipts.filter((r) => r.coalesced === true && r.status !== 'pending').length,
       outages: outage ? 1 : 0,
+      shapes: countShapes(rt, writer, ledger, { concurrencyKey, operator }),
       violations: checkInvariants(seed, rt, writer, ledger, storedBefore),
       ...(options.trace ? { trace: JSON.stringify(rt.trace()) } : {}),
     };

@@ -60,3 +60,22 @@ export function scheduleOutage(
   rt.clock.setTimer(outage.endMs, () => rt.setFaults(base));
   return outage;
 }
+
+/**
+ * In about one run in eight, storage fails nearly every request for 1 to 4 hours, starting while
+ * the producers still send: consumers ask to be retried on the writer's schedule (backoff up to
+ * 15 min) for hours, and their events must settle once storage is back, inside Forge's 24 h.
+ */
+export function scheduleBrownout(
+  rt: LocalForgeRuntime,
+  random: SeededRandom,
+  base: FaultOptions,
+): Outage | undefined {
+  if (!random.chance(0.125)) return undefined;
+  const brownout = { startMs: random.int(20_000, 60_000), endMs: random.int(1, 4) * 60 * 60_000 };
+  rt.clock.setTimer(brownout.startMs, () =>
+    rt.setFaults({ ...base, kvs: { ...base.kvs, serverError: 0.9 } }),
+  );
+  rt.clock.setTimer(brownout.endMs, () => rt.setFaults(base));
+  return brownout;
+}

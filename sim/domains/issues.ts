@@ -17,6 +17,8 @@ import type { SimDomain } from '../domain.js';
 import { malformedEvent, send, type Ledger } from '../ledger.js';
 
 const STATUSES = ['To Do', 'In Progress', 'In Review', 'Done'];
+/** From this many issues on, a run has one hot issue that most producers write to. */
+const MANY_ISSUES = 10;
 
 function activity(random: SeededRandom, now: number): Command {
   const roll = random.next();
@@ -135,6 +137,30 @@ async function bulkImport(ledger: Ledger, random: SeededRandom, issueId: string)
 }
 
 /**
+ * Several producers importing into one issue at the same moment, each in one enqueue of 25 to 40
+ * commands: events that each need two transactions or more, racing each other. A later chunk
+ * committed without its version condition loses the other events' updates here.
+ */
+async function bulkRace(ledger: Ledger, random: SeededRandom, issueId: string): Promise<void> {
+  const batch = random.int(1, 1_000_000);
+  const events = Array.from({ length: random.int(2, 3) }, (_, e) =>
+    Array.from({ length: random.int(25, 40) }, (_, i) =>
+      issueWriter.command(
+        issueId,
+        random.chance(0.7)
+          ? activity(random, Date.now())
+          : {
+              type: 'checklist.add',
+              payload: { itemId: `race-${batch}-${e}-${i}`, text: `Step ${i}`, rank: i },
+            },
+        { source: 'jira-webhook' },
+      ),
+    ),
+  );
+  await Promise.all(events.map((commands) => send(issueWriter, ledger, random, commands)));
+}
+
+/**
  * A record an earlier release could have left, 1 to 2 KB under the size limit: the next large
  * write must be refused at once for its size, never retried.
  */
@@ -161,14 +187,20 @@ export const issuesDomain: SimDomain = {
   name: 'issues',
   appDir: path.resolve(__dirname, '../..'),
   writer: issueWriter,
-  partitions: (random) => Array.from({ length: random.int(1, 3) }, (_, i) => String(30001 + i)),
+  // Most runs work on 1 to 3 issues; some on tens of them (10 to 60), the first one hot.
+  partitions: (random) =>
+    Array.from({ length: random.chance(0.3) ? random.int(10, 60) : random.int(1, 3) }, (_, i) =>
+      String(30001 + i),
+    ),
   action(random, issueIds, ledger) {
     const roll = random.next();
-    const issueId = random.pick(issueIds);
+    const hot = issueIds.length >= MANY_ISSUES && random.chance(0.7);
+    const issueId = hot ? issueIds[0]! : random.pick(issueIds);
     if (roll < 0.33) return () => webhookBurst(ledger, random, issueId);
     if (roll < 0.47) return () => reportFanOut(ledger, random, issueIds);
-    if (roll < 0.9) return () => uiEdit(ledger, random, issueId);
-    if (roll < 0.95) return () => bulkImport(ledger, random, issueId);
+    if (roll < 0.87) return () => uiEdit(ledger, random, issueId);
+    if (roll < 0.92) return () => bulkImport(ledger, random, issueId);
+    if (roll < 0.95) return () => bulkRace(ledger, random, issueId);
     return () => malformedEvent(issueWriter, ledger, random);
   },
   storedBefore(random, issueIds) {
