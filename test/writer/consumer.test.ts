@@ -45,9 +45,16 @@ describe('consumer', () => {
     const retries = rt
       .trace()
       .filter((t) => t.kind === 'event' && t.detail.step === 'outcome' && t.detail.retry === 'requested');
-    expect(retries.length).toBeGreaterThanOrEqual(3);
-    const delays = retries.map((t) => t.detail.inMs as number);
-    expect(Math.max(...delays)).toBeGreaterThan(Math.min(...delays)); // backoff grows (with jitter)
+    // The first 8 retries' waits. Retry n waits 1 s to 2^(n+1) s (docs/writer/backoff.md,
+    // `redelivery`): each wait is inside its own attempt's window, and the windows grow, so the
+    // last four wait on average more than twice the first four and past the first window's 4 s
+    // ceiling. Jitter in a fixed window, without backoff, fails both.
+    const delays = retries.slice(0, 8).map((t) => t.detail.inMs as number);
+    expect(delays).toHaveLength(8);
+    delays.forEach((ms, i) => expect(ms).toBeLessThanOrEqual(2 ** (i + 2) * 1000));
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(delays.slice(4))).toBeGreaterThan(4_000);
+    expect(mean(delays.slice(4))).toBeGreaterThan(2 * mean(delays.slice(0, 4)));
     expect(storedReceipt(rt, cmd.commandId)).toMatchObject({ status: 'applied', version: 1 });
   });
 
