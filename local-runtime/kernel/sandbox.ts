@@ -7,6 +7,8 @@
 import nodeCrypto from 'node:crypto';
 import { syncBuiltinESMExports } from 'node:module';
 import { format } from 'node:util';
+import { LOCAL_CLOUD_ID } from '../functions/forge-context.js';
+import { installForgeAgentTransport } from './forge-agent-transport.js';
 import { currentInvocation, type FetchDescriptor } from './invocation.js';
 
 type ForgeFetch = (descriptor: FetchDescriptor, path: string, init?: RequestInit) => Promise<Response>;
@@ -52,9 +54,16 @@ export function installSandbox(): void {
     if (fallbackFetch) return fallbackFetch(descriptor, path, init);
     throw new Error('No local Forge runtime is open: create one before calling @forge/* APIs.');
   };
+  // `@forge/api` 3.x/4.x send their product and storage requests through node-fetch instead.
+  installForgeAgentTransport(() => globalThis.__forge_fetch__!);
   // Enough of Forge's runtime object for `@forge/api` helpers that read it; `kvs` stays unset so
-  // `@forge/kvs` takes the `__forge_fetch__` path.
+  // `@forge/kvs` takes the `__forge_fetch__` path. `contextAri` is what `@forge/storage` 1.x sends
+  // with each call (`@forge/api` 3.x/4.x); `aaid` is the user `authorize()` of 3.x checks.
   globalThis.__forge_runtime__ = {
+    contextAri: `ari:cloud:jira::site/${LOCAL_CLOUD_ID}`,
+    get aaid() {
+      return currentInvocation()?.accountId;
+    },
     appContext: {
       appId: 'local-app',
       appVersion: '1.0.0',
