@@ -1,8 +1,11 @@
 // The benchmark's own code: a tiny hot issue through two approaches, and the metric arithmetic on
 // known cases. Speed is never asserted here.
 import { describe, expect, it } from 'vitest';
+import { APPROACH_FORMS } from '../../bench/approaches/index.js';
 import { runCase } from '../../bench/run-case.js';
 import { hotIssue } from '../../bench/scenarios/hot-issue.js';
+import { faults, spread } from '../../bench/scenarios/spread.js';
+import type { ProducerScenario } from '../../bench/scenarios/types.js';
 import { effectErrors, percentile } from '../../bench/metrics.js';
 import { forgeQuotaMinutes } from '../../bench/quota.js';
 
@@ -60,5 +63,58 @@ describe('bench scenarios', () => {
     expect(result.perCommand.kvsRequests).toBeLessThan(3);
     expect(result.p99Ms).toBeGreaterThanOrEqual(result.p50Ms);
     expect(result.makespanMs).toBeGreaterThan(0);
+  });
+});
+
+describe('bench fair forms', () => {
+  it('measures each alternative as usually written and in its best form', () => {
+    expect(APPROACH_FORMS).toMatchObject({
+      naive: 'as usually written',
+      'caller-cas': 'as usually written',
+      'caller-cas-best': 'best form',
+      'lease-lock': 'as usually written',
+      'lease-lock-best': 'best form',
+      writer: 'as usually written',
+      'writer-batched': 'best form',
+    });
+  });
+
+  // A small `faults`, its weather made heavier so that a few hundred commands meet every fault:
+  // storage errors, push errors, and producers that crash after a storage call (after a commit,
+  // too), all retried within the same budget.
+  const stormy: ProducerScenario = {
+    ...faults({ producers: 40, commandsEach: 5, issues: 6, windowMs: 5_000 }),
+    faults: {
+      kvs: { serverError: 0.05 },
+      push: { serverError: 0.05, partial: 0.02 },
+      crash: { probability: 0.1, afterStorageCalls: [1, 4], kinds: ['consumer', 'trigger'] },
+    },
+  };
+
+  it('the best forms lose nothing and apply nothing twice under faults; without receipts, CAS duplicates', async () => {
+    for (const approach of ['caller-cas-best', 'lease-lock-best', 'writer-batched'] as const) {
+      const result = await runCase(stormy, approach, { seed: 5 });
+      expect(result, approach).toMatchObject({
+        commands: 200,
+        lostUpdates: 0,
+        duplicateEffects: 0,
+        gaveUp: 0,
+      });
+    }
+    // The same storm through caller-side CAS as usually written: a producer that crashed after
+    // committing is retried and applies its commands again, which a receipt would have refused.
+    const usual = await runCase(stormy, 'caller-cas', { seed: 5 });
+    expect(usual.duplicateEffects).toBeGreaterThan(0);
+  });
+
+  it('runs on realistic state: 50 to 100 checklist items, whose size shows in read and write units', async () => {
+    const small = spread({ producers: 10, commandsEach: 3, issues: 3, windowMs: 2_000 });
+    const result = await runCase(small, 'writer-no-coalesce', { seed: 5 });
+    expect(result.stateSize.checklistItemsMin).toBeGreaterThanOrEqual(50);
+    expect(result.stateSize.checklistItemsMax).toBeLessThanOrEqual(100);
+    expect(result.stateSize.meanRecordBytes).toBeGreaterThan(20 * 1024);
+    // One load and one commit per command, each carrying the whole record: several 10 KB units.
+    expect(result.perCommand.readUnits).toBeGreaterThan(2);
+    expect(result.perCommand.writeUnits).toBeGreaterThan(2);
   });
 });
