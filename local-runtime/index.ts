@@ -14,3 +14,11 @@ export {
   type PlatformProfile,
   type PlatformProfileName,
 } from './kvs/platform-profile.js';
+export type {
+  JiraFixture,
+  JiraOption,
+  JiraOptions,
+  JiraRoute,
+  JiraRouteAnswer,
+  JiraRouteRequest,
+} from './jira/jira-emulator.js';

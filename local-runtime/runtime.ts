@@ -21,10 +21,9 @@ import { loadManifest, type AppManifest } from './manifest/app-manifest.js';
 import { HandlerLoader, type HandlerSource } from './manifest/handler-loader.js';
 import { FunctionRunner } from './functions/function-runner.js';
 import { createKvs, type KvsEmulator, type KvsStorageOption, type QuotaOptions } from './kvs/kvs-emulator.js';
-import { createLegacyStorageGraphql, LEGACY_STORAGE_PATH } from './kvs/legacy-storage-graphql.js';
 import { resolvePlatform, type PlatformOption, type PlatformProfile } from './kvs/platform-profile.js';
 import { createEvents, type EventsEmulator, type EventsOptions } from './events/events-emulator.js';
-import { createJira, type JiraEmulator, type JiraFixture } from './jira/jira-emulator.js';
+import { createJira, type JiraEmulator, type JiraOption } from './jira/jira-emulator.js';
 import {
   AppModules,
   type ProductEventInput,
@@ -61,8 +60,12 @@ export interface RuntimeOptions {
   /** Forge's KVS quotas (on by default); `false` turns them off. */
   quotas?: Partial<QuotaOptions> | false;
   events?: Partial<EventsOptions>;
-  /** Jira fixture: a path to a JSON file or the fixture itself. */
-  jira?: string | JiraFixture;
+  /**
+   * The local Jira: a fixture (a path to a JSON file, or the fixture itself), or
+   * `{ fixture, routes }` to add handlers for endpoints it lacks (docs/local-runtime.md).
+   * Default: the app's `fixtures/jira.json`.
+   */
+  jira?: JiraOption;
   /** Record a trace of every step (for replay comparisons). Default false. */
   trace?: boolean;
   /**
@@ -129,10 +132,12 @@ export class LocalForgeRuntime implements InvocationHost {
       functions: this.functions,
       ...options.events,
     });
-    this.jira = createJira(this.ctx, options.jira ?? path.join(appDir, 'fixtures', 'jira.json'));
+    this.jira = createJira(this.ctx, options.jira, path.join(appDir, 'fixtures', 'jira.json'));
     this.realtime = new RealtimeEmulator(this.ctx);
     this.realtime.setDown(options.realtime?.down ?? false);
     this.modules = new AppModules(this.ctx, this.manifest, this.functions, this.jira);
+    // Jira's own changes (a transition, a comment) reach the app's triggers as product events.
+    this.jira.onProductEvent((event) => this.modules.fireProductEvent(event.eventType, event.payload));
     // Calls made outside any invocation (a test reading storage through `@forge/kvs`) act as the app.
     this.appInvocation = new Invocation('app', this, 'app', 'app', undefined, random.fork('app'), undefined);
     setFallbackFetch((descriptor, p, init) => this.fetch(this.appInvocation, descriptor, p, init));
@@ -147,10 +152,17 @@ export class LocalForgeRuntime implements InvocationHost {
   ): Promise<Response> {
     if (this.closed) throw new Error('The local Forge runtime is closed');
     if (invocation.dead) return never();
-    if (descriptor.type === 'kvs') return this.storageCall(invocation, requestPath, init);
-    if (descriptor.remote === 'stargate' && requestPath === LEGACY_STORAGE_PATH) {
-      // `storage` of older `@forge/api` majors: GraphQL answered from the same KVS.
-      return createLegacyStorageGraphql((p, i) => this.storageCall(invocation, p, i))(init);
+    if (descriptor.type === 'kvs') {
+      const response = await this.kvs.fetch(requestPath, init);
+      if (invocation.dead) return never();
+      if (invocation.countStorageCall()) {
+        this.ctx.log(
+          `[functions] ${invocation.functionKey} (${invocation.id}) crashed after storage call ${invocation.storageCalls}`,
+        );
+        invocation.kill();
+        return never();
+      }
+      return response;
     }
     if (descriptor.type === 'realtime') return this.realtime.fetch(init);
     if (
@@ -175,24 +187,6 @@ export class LocalForgeRuntime implements InvocationHost {
     return jsonResponse(404, {
       message: `The local Forge runtime does not serve ${descriptor.type}/${descriptor.remote ?? ''} ${requestPath}`,
     });
-  }
-
-  /** One KVS call from app code: it counts towards the invocation's injected crash. */
-  private async storageCall(
-    invocation: Invocation,
-    requestPath: string,
-    init: RequestInit | undefined,
-  ): Promise<Response> {
-    const response = await this.kvs.fetch(requestPath, init);
-    if (invocation.dead) return never();
-    if (invocation.countStorageCall()) {
-      this.ctx.log(
-        `[functions] ${invocation.functionKey} (${invocation.id}) crashed after storage call ${invocation.storageCalls}`,
-      );
-      invocation.kill();
-      return never();
-    }
-    return response;
   }
 
   /** Calls a UI module's resolver as a user, in an issue's context; returns what it returns. */
@@ -269,14 +263,16 @@ export class LocalForgeRuntime implements InvocationHost {
         if (
           (this.clock as VirtualClock).pendingTimers() === 0 &&
           this.events.inFlight() === 0 &&
-          this.modules.pendingTriggerRetries() === 0
+          this.modules.pendingTriggerRetries() === 0 &&
+          this.jira.pendingEvents() === 0
         )
           return;
       } else {
         if (
           this.events.pending() === 0 &&
           this.events.inFlight() === 0 &&
-          this.modules.pendingTriggerRetries() === 0
+          this.modules.pendingTriggerRetries() === 0 &&
+          this.jira.pendingEvents() === 0
         )
           return;
         await new Promise((resolve) => setTimeout(resolve, 20));

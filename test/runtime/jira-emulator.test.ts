@@ -261,8 +261,10 @@ describe('GET /rest/api/3/mypermissions and /myself', () => {
 });
 
 describe('the local Jira as a service', () => {
-  it('answers 404 / 405 for paths and methods it does not serve', async () => {
-    expect((await get('/rest/api/3/project/ALPHA')).status).toBe(404);
+  it('answers 501 / 405 for paths and methods it does not serve', async () => {
+    const missing = await get('/rest/api/3/project/ALPHA');
+    expect(missing.status).toBe(501);
+    expect(missing.body).toMatchObject({ method: 'GET', path: '/rest/api/3/project/ALPHA' });
     const put = await rt.jira.fetch('/rest/api/3/issue/ALPHA-1', { method: 'PUT', body: '{}' }, app);
     expect(put.status).toBe(405);
   });
