@@ -21,6 +21,7 @@ import { loadManifest, type AppManifest } from './manifest/app-manifest.js';
 import { HandlerLoader, type HandlerSource } from './manifest/handler-loader.js';
 import { FunctionRunner } from './functions/function-runner.js';
 import { createKvs, type KvsEmulator, type KvsStorageOption, type QuotaOptions } from './kvs/kvs-emulator.js';
+import { createLegacyStorageGraphql, LEGACY_STORAGE_PATH } from './kvs/legacy-storage-graphql.js';
 import { resolvePlatform, type PlatformOption, type PlatformProfile } from './kvs/platform-profile.js';
 import { createEvents, type EventsEmulator, type EventsOptions } from './events/events-emulator.js';
 import { createJira, type JiraEmulator, type JiraOption } from './jira/jira-emulator.js';
@@ -152,17 +153,10 @@ export class LocalForgeRuntime implements InvocationHost {
   ): Promise<Response> {
     if (this.closed) throw new Error('The local Forge runtime is closed');
     if (invocation.dead) return never();
-    if (descriptor.type === 'kvs') {
-      const response = await this.kvs.fetch(requestPath, init);
-      if (invocation.dead) return never();
-      if (invocation.countStorageCall()) {
-        this.ctx.log(
-          `[functions] ${invocation.functionKey} (${invocation.id}) crashed after storage call ${invocation.storageCalls}`,
-        );
-        invocation.kill();
-        return never();
-      }
-      return response;
+    if (descriptor.type === 'kvs') return this.storageCall(invocation, requestPath, init);
+    if (descriptor.remote === 'stargate' && requestPath === LEGACY_STORAGE_PATH) {
+      // `storage` of older `@forge/api` majors: GraphQL answered from the same KVS.
+      return createLegacyStorageGraphql((p, i) => this.storageCall(invocation, p, i))(init);
     }
     if (descriptor.type === 'realtime') return this.realtime.fetch(init);
     if (
@@ -187,6 +181,24 @@ export class LocalForgeRuntime implements InvocationHost {
     return jsonResponse(404, {
       message: `The local Forge runtime does not serve ${descriptor.type}/${descriptor.remote ?? ''} ${requestPath}`,
     });
+  }
+
+  /** One KVS call from app code: it counts towards the invocation's injected crash. */
+  private async storageCall(
+    invocation: Invocation,
+    requestPath: string,
+    init: RequestInit | undefined,
+  ): Promise<Response> {
+    const response = await this.kvs.fetch(requestPath, init);
+    if (invocation.dead) return never();
+    if (invocation.countStorageCall()) {
+      this.ctx.log(
+        `[functions] ${invocation.functionKey} (${invocation.id}) crashed after storage call ${invocation.storageCalls}`,
+      );
+      invocation.kill();
+      return never();
+    }
+    return response;
   }
 
   /** Calls a UI module's resolver as a user, in an issue's context; returns what it returns. */
