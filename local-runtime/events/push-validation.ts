@@ -3,6 +3,7 @@
 // `apiClient`) gets the same answers it would get from Forge.
 import type { AppManifest } from '../manifest/app-manifest.js';
 import type { ConcurrencySetting } from './concurrency-slots.js';
+import { APP_EVENT_SCHEMA_V1, upgradePushRequest } from './push-schema-v1.js';
 
 /** Forge limits on one push (package `validators.js`, docs: limits-async-events). */
 export const PUSH_LIMITS = {
@@ -16,8 +17,11 @@ export const PUSH_LIMITS = {
 
 const QUEUE_NAME_PATTERN = /^[a-zA-Z0-9-_]+$/;
 
+/** What an event carries: an object from 2.x and later, any JSON scalar too from 1.x. */
+export type EventBody = Record<string, unknown> | string | number | boolean;
+
 export interface ValidEvent {
-  body: Record<string, unknown>;
+  body: EventBody;
   delayInSeconds?: number;
   concurrency?: ConcurrencySetting;
 }
@@ -43,8 +47,9 @@ function invalid(code: string, message: string): PushValidation {
   return { ok: false, kind: 'invalid', code, message };
 }
 
-export function validatePublishRequest(body: unknown, manifest: AppManifest): PushValidation {
-  if (!isRecord(body)) return invalid('INVALID_REQUEST', 'The publish request body must be a JSON object');
+export function validatePublishRequest(raw: unknown, manifest: AppManifest): PushValidation {
+  if (!isRecord(raw)) return invalid('INVALID_REQUEST', 'The publish request body must be a JSON object');
+  const body = upgradePushRequest(raw);
   const { queueName, jobId, payload } = body;
   if (typeof queueName !== 'string' || !QUEUE_NAME_PATTERN.test(queueName)) {
     return invalid('INVALID_QUEUE_NAME', `Queue name must match ${QUEUE_NAME_PATTERN.source}`);
@@ -73,7 +78,8 @@ export function validatePublishRequest(body: unknown, manifest: AppManifest): Pu
       `At most ${PUSH_LIMITS.maxEvents} events per push, got ${payload.length}`,
     );
   }
-  if (Buffer.byteLength(JSON.stringify(payload)) > PUSH_LIMITS.maxPayloadBytes) {
+  // Measured as the client sent it (a 1.x push's raw payloads, not their upgraded form).
+  if (Buffer.byteLength(JSON.stringify(raw.payload)) > PUSH_LIMITS.maxPayloadBytes) {
     return {
       ok: false,
       kind: 'tooBig',
@@ -82,7 +88,7 @@ export function validatePublishRequest(body: unknown, manifest: AppManifest): Pu
   }
   const events: ValidEvent[] = [];
   for (const [index, event] of payload.entries()) {
-    const checked = validateEvent(event, index);
+    const checked = validateEvent(event, index, raw.schema === APP_EVENT_SCHEMA_V1);
     if (typeof checked === 'string') return invalid('INVALID_EVENT', checked);
     if (
       consumer.timeoutSeconds > PUSH_LIMITS.longRunningTimeoutSeconds &&
@@ -99,10 +105,16 @@ export function validatePublishRequest(body: unknown, manifest: AppManifest): Pu
   return { ok: true, request: { queueName, jobId, functionKey, events } };
 }
 
+/** A 1.x push's payloads may be scalars too (push-schema-v1.ts). */
+function isEventBody(value: unknown): value is EventBody {
+  return isRecord(value) || ['string', 'number', 'boolean'].includes(typeof value);
+}
+
 /** The event in its normalized form, or why it is refused. */
-function validateEvent(event: unknown, index: number): ValidEvent | string {
+function validateEvent(event: unknown, index: number, scalarBodies: boolean): ValidEvent | string {
   if (!isRecord(event)) return `Event ${index} must be an object`;
-  if (!isRecord(event.body)) return `Event ${index}: body must be an object`;
+  if (!(scalarBodies ? isEventBody(event.body) : isRecord(event.body)))
+    return `Event ${index}: body must be ${scalarBodies ? 'a JSON object, string, number or boolean' : 'an object'}`;
   const out: ValidEvent = { body: event.body };
   if (event.delayInSeconds !== undefined) {
     const delay = event.delayInSeconds;
