@@ -72,6 +72,20 @@ export class JiraWorkflow {
     });
   }
 
+  /** The statuses a project's workflow uses: where its transitions start and end. */
+  statusesIn(projectKey: string): JiraStatus[] {
+    const used = new Set<string>();
+    for (const t of this.transitions) {
+      if (t.projects !== undefined && !t.projects.includes(projectKey)) continue;
+      used.add(this.status(t.to)!.id);
+      for (const ref of t.from ?? []) {
+        const from = this.status(ref);
+        if (from) used.add(from.id);
+      }
+    }
+    return this.statuses.filter((s) => used.has(s.id));
+  }
+
   isGlobal(transition: JiraTransition): boolean {
     return transition.from === undefined;
   }

@@ -74,14 +74,12 @@ export function projectStatuses(request: JiraRequest): Response {
   return jsonResponse(200, [...types.values()]);
 }
 
-/** The statuses a project's workflow can reach: every status its transitions lead to or start from. */
+/** The statuses of a project: those its workflow uses and those its issues are in. */
 function usedIn(request: JiraRequest, projectKey: string): JiraStatus[] {
-  const { store } = request;
-  const reached = new Set<string>();
-  for (const issue of store.issues.filter((i) => i.fields.project.key === projectKey)) {
-    reached.add(store.workflow.statusOf(issue).id);
-    for (const { to } of store.workflow.available(issue)) reached.add(to.id);
+  const { workflow, issues } = request.store;
+  const ids = new Set(workflow.statusesIn(projectKey).map((s) => s.id));
+  for (const issue of issues.filter((i) => i.fields.project.key === projectKey)) {
+    ids.add(workflow.statusOf(issue).id);
   }
-  const known = store.workflow.statuses.filter((s) => reached.has(s.id));
-  return known.length > 0 ? known : [...store.workflow.statuses];
+  return workflow.statuses.filter((s) => ids.has(s.id));
 }
