@@ -113,9 +113,10 @@ function isEventBody(value: unknown): value is EventBody {
 /** The event in its normalized form, or why it is refused. */
 function validateEvent(event: unknown, index: number, scalarBodies: boolean): ValidEvent | string {
   if (!isRecord(event)) return `Event ${index} must be an object`;
-  if (!(scalarBodies ? isEventBody(event.body) : isRecord(event.body)))
-    return `Event ${index}: body must be ${scalarBodies ? 'a JSON object, string, number or boolean' : 'an object'}`;
-  const out: ValidEvent = { body: event.body };
+  const body = event.body;
+  if (!scalarBodies && !isRecord(body)) return `Event ${index}: body must be an object`;
+  if (!isEventBody(body)) return `Event ${index}: body must be a JSON object, string, number or boolean`;
+  const out: ValidEvent = { body };
   if (event.delayInSeconds !== undefined) {
     const delay = event.delayInSeconds;
     if (
