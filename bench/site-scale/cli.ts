@@ -8,7 +8,7 @@ import prettier from 'prettier';
 import { CHART_FILES, renderCharts } from './charts.js';
 import { DEFAULT_SWEEP, sweep, type BenchSource } from './sweep.js';
 import { renderCeilingTable } from './table.js';
-import { parseBenchOutput, unitCosts } from './unit-costs.js';
+import { mergeBenchOutputs, parseBenchOutput, unitCosts } from './unit-costs.js';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const BENCH_ARGS = [
@@ -29,8 +29,9 @@ benchmark's measured per-command costs, and finds each approach's highest sustai
 Writes ${RESULT_FILE} and SVG charts into --out, and prints the table (or the JSON).
 
 Options:
-  --from FILE          a saved "npm run -s bench -- --json" output (default: run the bench now:
-                       npm run -s bench -- ${BENCH_ARGS.join(' ')})
+  --from FILES         saved "npm run -s bench -- --json" outputs, comma-separated (runs of
+                       other scenarios at the same commit, read as one run); default: run the
+                       bench now: npm run -s bench -- ${BENCH_ARGS.join(' ')}
   --bench-commit SHA   the commit that saved output was measured at (needed when its JSON has
                        no meta.commit)
   --bench-command CMD  the command that printed it (default: npm run -s bench -- --json)
@@ -86,14 +87,17 @@ async function main(): Promise<number> {
     values.from === undefined
       ? runBench()
       : {
-          raw: JSON.parse(readFileSync(values.from, 'utf8')) as unknown,
+          raw: values.from.split(',').map((file) => JSON.parse(readFileSync(file, 'utf8')) as unknown),
           bench: {
             command: values['bench-command'] ?? 'npm run -s bench -- --json',
             commit: values['bench-commit'] ?? '',
-            file: path.relative(REPO, path.resolve(values.from)),
+            file: values.from
+              .split(',')
+              .map((file) => path.relative(REPO, path.resolve(file)))
+              .join(','),
           },
         };
-  const output = parseBenchOutput(raw);
+  const output = mergeBenchOutputs((Array.isArray(raw) ? raw : [raw]).map(parseBenchOutput));
   // A bench output that names its commit (meta.commit) needs no --bench-commit.
   bench.commit ||= output.meta?.commit ?? '';
   if (bench.commit === '') {

@@ -20,7 +20,7 @@ export interface BenchSource {
   command: string;
   /** The commit the bench ran at. */
   commit: string;
-  /** A saved file it was read from, if any. */
+  /** The saved files it was read from, comma-separated, if any. */
   file?: string;
 }
 

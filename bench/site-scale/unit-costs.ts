@@ -71,6 +71,26 @@ export function parseBenchOutput(raw: unknown): BenchOutput {
   return parsed.data;
 }
 
+/**
+ * Several runs as one, scenario by scenario: runs of different scenarios at one commit (say,
+ * `spread,report,hot-issue` and then `faults`). Runs that name different commits are refused.
+ */
+export function mergeBenchOutputs(outputs: BenchOutput[]): BenchOutput {
+  const commits = new Set(outputs.flatMap((o) => (o.meta?.commit === undefined ? [] : [o.meta.commit])));
+  if (commits.size > 1)
+    throw new Error(`the bench runs are of different commits: ${[...commits].join(', ')}`);
+  const [first, ...rest] = outputs;
+  if (!first) throw new Error('no bench output to read');
+  const approaches = outputs.flatMap((o) => o.approaches ?? []);
+  return {
+    ...first,
+    ...(approaches.length > 0
+      ? { approaches: approaches.filter((a, i) => approaches.findIndex((b) => b.name === a.name) === i) }
+      : {}),
+    scenarios: [...first.scenarios, ...rest.flatMap((o) => o.scenarios)],
+  };
+}
+
 function meterCosts(figures: CaseFigures): MeterCosts {
   const per = figures.perCommand;
   const costs: MeterCosts = {

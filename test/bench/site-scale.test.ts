@@ -12,7 +12,12 @@ import {
 } from '../../bench/site-scale/model.js';
 import { ceilingAt, sitePath, sweep } from '../../bench/site-scale/sweep.js';
 import { renderCeilingTable } from '../../bench/site-scale/table.js';
-import { parseBenchOutput, unitCosts, type ApproachCosts } from '../../bench/site-scale/unit-costs.js';
+import {
+  mergeBenchOutputs,
+  parseBenchOutput,
+  unitCosts,
+  type ApproachCosts,
+} from '../../bench/site-scale/unit-costs.js';
 
 const none = { events: 0, kvsRequests: 0, readUnits: 0, writeUnits: 0 };
 const approach = (over: Partial<ApproachCosts>): ApproachCosts => ({
@@ -227,5 +232,22 @@ describe('the charts and the table', () => {
     for (const table of tables) expect(table.split('\n').length).toBe(2 + names.length);
     expect(tables[0]).toMatch(/\| writer \| best form \| 0 \|/);
     expect(tables[1]).toMatch(/\| writer \| [0-9,.]+ \((events|KVS requests\/s|read units|write units)\) \|/);
+  });
+});
+
+describe('several bench runs as one', () => {
+  it('joins the scenarios of runs at one commit, and refuses runs of different commits', () => {
+    const a = parseBenchOutput({
+      ...benchOutput(['writer']),
+      scenarios: benchOutput(['writer']).scenarios.slice(0, 2),
+    });
+    const b = parseBenchOutput({
+      ...benchOutput(['writer']),
+      scenarios: benchOutput(['writer']).scenarios.slice(2),
+    });
+    expect(mergeBenchOutputs([a, b]).scenarios.map((s) => s.name)).toEqual(['hot-issue', 'spread', 'report']);
+    expect(unitCosts(mergeBenchOutputs([a, b]))).toHaveLength(1);
+    const other = parseBenchOutput({ ...benchOutput(['writer']), meta: { commit: 'def5678' } });
+    expect(() => mergeBenchOutputs([a, other])).toThrow(/different commits: abc1234, def5678/);
   });
 });
