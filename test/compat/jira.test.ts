@@ -3,6 +3,7 @@
 // api.asUser().requestJira; the events Jira sends back reach its trigger; an endpoint the runtime
 // lacks is answered by the app's fixture, by a handler given to createRuntime, or with a 501 that
 // says how to add one. Through createRuntime and through the HTTP server `npm start` serves.
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRuntime, type LocalForgeRuntime } from '../../local-runtime/index.js';
@@ -129,5 +130,27 @@ describe('a Jira issue panel app on the local Jira', () => {
       status: 'In Review',
       comments: [{ text: 'Who writes these?' }, { author: 'Ana Agile', text: 'over HTTP' }],
     });
+  });
+
+  it('answers @forge/api 4.x, whose requests leave through node-fetch, at the same entry: v2, comments, 501', async () => {
+    rt = await createRuntime({ appDir });
+    // The 4.x package the forge-api-4 compatibility app declares, loaded as that app would.
+    const require4 = createRequire(path.resolve(appDir, '../forge-api-4-app/src/index.js'));
+    const api4 = require4('@forge/api') as typeof import('@forge/api');
+    expect((require4('@forge/api/package.json') as { version: string }).version).toMatch(/^4\./);
+    const { added, missing } = await rt.runAsApp(async () => {
+      const added = await api4.asApp().requestJira(api4.route`/rest/api/2/issue/TEAM-2/comment`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ body: 'From 4.x' }),
+      });
+      const missing = await api4.asApp().requestJira(api4.route`/rest/api/3/dashboard`);
+      return {
+        added: { status: added.status, body: (await added.json()) as unknown },
+        missing: missing.status,
+      };
+    });
+    expect(added).toMatchObject({ status: 201, body: { body: 'From 4.x', author: { accountType: 'app' } } });
+    expect(missing).toBe(501);
   });
 });
