@@ -2,6 +2,7 @@
 // runtime and must stay bundleable by Forge's bundler (its webpack maps no `.js` import to a `.ts`
 // file); the writer's core must stay domain-free.
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const FORGE_CODE = [
@@ -46,6 +47,16 @@ export default tseslint.config(
   {
     files: ['src/**/*.ts', '**/app/src/**/*.ts', 'test/fixtures/*/src/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: FORGE_CODE }] },
+  },
+  // The compatibility apps are Forge apps as their developers write them, in plain JavaScript:
+  // functions run on Node, static/ pages in the browser.
+  {
+    files: ['test/fixtures/compat/**/*.{js,jsx,mjs,cjs}'],
+    languageOptions: { globals: globals.node },
+  },
+  {
+    files: ['test/fixtures/compat/*/static/**/*.{js,jsx,mjs}'],
+    languageOptions: { globals: globals.browser },
   },
   writerCore(['src/shared/writer/*.ts'], '../'),
   writerCore(['src/shared/writer/*/**/*.ts'], '../../'),
