@@ -8,6 +8,12 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
   });
 }
 
+/** The same, for a body already encoded as JSON text (`undefined`: no body). */
+export function jsonTextResponse(status: number, text: string | undefined): Response {
+  if (status === 204 || text === undefined) return new Response(null, { status });
+  return new Response(text, { status, headers: { 'content-type': 'application/json' } });
+}
+
 export function emptyResponse(status: number): Response {
   return new Response(null, { status });
 }

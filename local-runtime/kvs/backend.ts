@@ -11,6 +11,7 @@ export function namespaceId(ns: Namespace): string {
 
 export interface StoredItem {
   key: string;
+  /** As read from a backend, possibly shared with it and other readers: read it, never change it. */
   value: unknown;
   /** ms since the epoch, in the runtime clock's time */
   createdAt: number;

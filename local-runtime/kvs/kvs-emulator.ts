@@ -3,7 +3,7 @@
 // request goes through on Forge (latency, quotas, injected faults, metering, tracing). What a
 // request does to the data lives in the store modules (routes.ts and the files it uses).
 import type { EntityDefinition } from '../manifest/app-manifest.js';
-import { jsonResponse } from '../kernel/http.js';
+import { jsonResponse, jsonTextResponse } from '../kernel/http.js';
 import { sampleDelay } from '../kernel/latency.js';
 import type { ServiceContext } from '../kernel/service-context.js';
 import type { KvsBackend, Namespace } from './backend.js';
@@ -166,20 +166,21 @@ class KvsService implements KvsEmulator {
     } catch (error) {
       result = this.errorResult(route, error);
     }
-    const responseText = result.body === undefined ? '' : JSON.stringify(result.body);
+    // Encoded once: it is both what the reply carries and what a read is charged for.
+    const responseText = result.body === undefined ? undefined : JSON.stringify(result.body);
     const counters = this.ctx.counters;
     counters.add(route.counter);
     counters.add('kvs.requests');
     counters.add(route.access === 'read' ? 'kvs.readRequests' : 'kvs.writeRequests');
     // Writes cost their request's size (a transaction: all of it), reads what they returned.
     const units = unitsFor(
-      route.access === 'write' ? requestBytes : Buffer.byteLength(responseText, 'utf8'),
+      route.access === 'write' ? requestBytes : Buffer.byteLength(responseText ?? '', 'utf8'),
       this.quotas.unitBytes,
     );
     counters.add(route.access === 'read' ? 'kvs.readUnits' : 'kvs.writeUnits', units);
     this.quotas.charge(route.access, units);
     this.ctx.trace.record('kvs', { ...detail, status: result.status });
-    return jsonResponse(result.status, result.body);
+    return jsonTextResponse(result.status, responseText);
   }
 
   private errorResult(route: Route, error: unknown): RouteResult {
@@ -236,11 +237,13 @@ function traceDetail(route: Route, parsed: ParsedBody): Record<string, unknown> 
 }
 
 function inspector(store: KvsStore): KvsInspector {
-  const valueOf = (ns: Namespace, key: string) => store.get(ns, key)?.value;
+  // Copies: what the inspector hands out is the caller's to change; the stored values are shared.
+  const copy = (value: unknown): unknown => (value === undefined ? undefined : structuredClone(value));
+  const valueOf = (ns: Namespace, key: string) => copy(store.get(ns, key)?.value);
   const items = (ns: Namespace, prefix?: string): KvsItem[] =>
     store.list(ns, prefix !== undefined ? { prefix } : {}).map((item) => ({
       key: item.key,
-      value: item.value,
+      value: copy(item.value),
       ...(item.expiresAt !== undefined ? { expireTime: formatExpireTime(item.expiresAt) } : {}),
     }));
   return {

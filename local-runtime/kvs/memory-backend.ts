@@ -1,5 +1,7 @@
 // The default backend: plain Maps, gone when the runtime closes. Values are kept as JSON text so
-// a caller can never mutate stored data through a reference it holds.
+// that what a caller put can never be changed through a reference it still holds. What it reads
+// is parsed once per stored version and shared (StoredItem.value: read it, never change it), so
+// a record read many times between writes is not parsed each time.
 import {
   compareKeys,
   liveAt,
@@ -14,7 +16,7 @@ import { isLive } from './ttl.js';
 interface Row {
   key: string;
   json: string;
-  /** `json` parsed once, for `where` to look at; never handed out. */
+  /** `json` parsed once, on the first read: shared by every read until the next write. */
   parsed?: unknown;
   createdAt: number;
   updatedAt: number;
@@ -104,7 +106,7 @@ export class MemoryBackend implements KvsBackend {
 function toItem(row: Row): StoredItem {
   return {
     key: row.key,
-    value: JSON.parse(row.json) as unknown,
+    value: (row.parsed ??= JSON.parse(row.json) as unknown),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     ...(row.expiresAt !== undefined ? { expiresAt: row.expiresAt } : {}),
