@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRuntime, type LocalForgeRuntime } from '../../local-runtime/index.js';
+import { startServer } from '../../local-runtime/server/http-server.js';
 
 const appDir = (major: number) =>
   path.resolve(import.meta.dirname, `../fixtures/compat/forge-api-${major}-app`);
@@ -52,5 +53,24 @@ describe.each([3, 4])('@forge/api %i.x', (major) => {
       { key: 'views-PROJ-1-alice', value: 2 },
       { key: 'views-PROJ-1-bob', value: 1 },
     ]);
+  });
+
+  it('serves the app over the local HTTP server, as `npm start` does', async () => {
+    const runtime = await start();
+    const server = await startServer(runtime, { port: 0 });
+    try {
+      const invoke = (functionKey: string, accountId: string) =>
+        fetch(`${server.url}/api/invoke/issue-views-panel/${functionKey}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ accountId, payload: { issueKey: 'PROJ-1' } }),
+        }).then((r) => r.json());
+      expect(await invoke('getIssueAsUser', 'alice')).toEqual({
+        value: { status: 200, summary: 'First issue' },
+      });
+      expect(await invoke('countView', 'alice')).toEqual({ value: 1 });
+    } finally {
+      await server.close();
+    }
   });
 });
