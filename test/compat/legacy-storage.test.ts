@@ -79,6 +79,13 @@ describe('legacy storage of @forge/api 7.x and @forge/storage', () => {
     expect(await call('getEntityWithKvs', { key: 'n2' })).toEqual({ author: 'ana', title: 'beta' });
     const found = (await call('notesBy', { author: 'ana', titlePrefix: 'al' })) as { results: unknown[] };
     expect(found.results).toEqual([{ key: 'n1', value: { author: 'ana', title: 'alpha' } }]);
+    await call('saveEntity', { key: 'n4', value: { author: 'ana', title: 'gamma' } });
+    const latest = (await call('latestNotesBy', { author: 'ana', exceptTitle: 'beta', limit: 10 })) as {
+      results: Array<{ key: string }>;
+      nextCursor: string | null;
+    };
+    expect(latest.results.map((r) => r.key)).toEqual(['n4', 'n1']);
+    expect(latest.nextCursor).toBeNull();
   });
 
   it('refuses what the KVS refuses, as the GraphQL error the client throws', async () => {
