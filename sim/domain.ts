@@ -3,6 +3,7 @@
 import type { LocalForgeRuntime } from '../local-runtime/index.js';
 import type { SeededRandom } from '../local-runtime/kernel/random.js';
 import type { AnyWriter, StateRecord } from '../src/shared/writer/index.js';
+import type { IndependentModel } from './invariants.js';
 import type { Ledger } from './ledger.js';
 
 export interface SimDomain {
@@ -19,6 +20,11 @@ export interface SimDomain {
    * from them). Default: none.
    */
   storedBefore?(random: SeededRandom, partitions: string[]): Map<string, StateRecord<unknown>>;
+  /**
+   * A model of a partition's state that does not use the writer's reducer (`independent-model`):
+   * what the applied commands must have left, computed more simply. Default: none.
+   */
+  independentModel?: IndependentModel;
 }
 
 /** Schedules 4 to 12 actions over the first minute of virtual time; resolves when all have run. */

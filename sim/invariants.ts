@@ -1,19 +1,29 @@
 // Checks a finished run against a sequential model of the accepted commands: replaying every
 // applied command in the order the writer versioned it must give exactly the stored state. The
-// same checks hold for every domain: they read the writer's own entities and reducer.
+// same checks hold for every domain: they read the writer's own entities and reducer. Where a
+// domain has one, a second model that does not use the reducer must agree too.
 import { isDeepStrictEqual } from 'node:util';
-import type { LocalForgeRuntime } from '../local-runtime/index.js';
+import type { CounterSnapshot } from '../local-runtime/index.js';
 import {
   type AnyEnvelope,
   type AnyWriter,
-  type DeadLetterRecord,
   type ReceiptRecord,
   type StateRecord,
 } from '../src/shared/writer/index.js';
 import type { Ledger } from './ledger.js';
+import type { AppliedCommand } from './models/issue-model.js';
+import type { RunRecords } from './records.js';
 
 export type Invariant =
-  'no-lost-update' | 'exactly-once' | 'nothing-vanishes' | 'rejections-justified' | 'malformed-recorded';
+  | 'no-lost-update'
+  | 'independent-model'
+  | 'exactly-once'
+  | 'nothing-vanishes'
+  | 'rejections-justified'
+  | 'malformed-recorded';
+
+/** A domain's model of a partition's state that does not use the writer's reducer. */
+export type IndependentModel = (before: unknown, applied: AppliedCommand[]) => unknown;
 
 export interface Violation {
   seed: number;
@@ -25,21 +35,18 @@ export interface Violation {
 
 export function checkInvariants(
   seed: number,
-  rt: LocalForgeRuntime,
+  records: RunRecords,
+  metered: CounterSnapshot,
   writer: AnyWriter,
   ledger: Ledger,
   /** Records stored before the run: the model of each partition starts from them. */
   storedBefore: ReadonlyMap<string, StateRecord<unknown>> = new Map(),
+  independentModel?: IndependentModel,
 ): Violation[] {
   const violations: Violation[] = [];
   const fail = (invariant: Invariant, detail: string) => violations.push({ seed, invariant, detail });
-  const { entities, idField, partitionName } = writer.config;
-  const receipts = new Map(
-    rt.storage.listEntity(entities.receipt).map((i) => [i.key, i.value as ReceiptRecord]),
-  );
-  const states = new Map(
-    rt.storage.listEntity(entities.state).map((i) => [i.key, i.value as StateRecord<unknown>]),
-  );
+  const { idField, partitionName } = writer.config;
+  const { receipts, states } = records;
 
   // 3. Nothing vanishes: every accepted command is settled; nothing the caller was refused is.
   for (const [id] of ledger.accepted) {
@@ -111,6 +118,17 @@ export function checkInvariants(
         `${where}: stored state differs from the sequential model of ${applied.length} applied commands`,
       );
     }
+    if (independentModel && (stored || applied.length > 0)) {
+      const expected = independentModel(
+        before?.state,
+        applied.map((s) => ({ envelope: s.cmd, version: s.receipt.version })),
+      );
+      if (!isDeepStrictEqual(stored?.state, expected))
+        fail(
+          'independent-model',
+          `${where}: stored state differs from what the ${applied.length} applied commands give, field by field`,
+        );
+    }
     // Rejections are final and justified: at the version they name, the model refuses them too.
     for (const { receipt, cmd } of settled.filter((s) => s.receipt.status === 'rejected')) {
       const at = modelStates[receipt.version - first];
@@ -129,14 +147,12 @@ export function checkInvariants(
   }
 
   // Forge keeps at most 4 KB of retryData: the writer must never hand it more.
-  const refusedRetryData =
-    rt.metered()['events.retryDataRefused'] + rt.metered()['triggers.retryDataRefused'];
+  const refusedRetryData = metered['events.retryDataRefused'] + metered['triggers.retryDataRefused'];
   if (refusedRetryData > 0)
     fail('nothing-vanishes', `${refusedRetryData} retry request(s) carried retryData over 4 KB`);
 
   // 5. Malformed events are recorded, once each.
-  const letters = rt.storage.listEntity(entities.deadLetter).map((i) => i.value as DeadLetterRecord);
-  const malformed = letters.filter((l) => l.status === 'malformed').length;
+  const malformed = records.letters.filter((l) => l.status === 'malformed').length;
   if (malformed !== ledger.malformedPushed) {
     fail('malformed-recorded', `${ledger.malformedPushed} malformed event(s) pushed, ${malformed} recorded`);
   }

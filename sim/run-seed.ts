@@ -10,6 +10,7 @@ import { startProducers } from './domain.js';
 import { DEFAULT_DOMAIN, DOMAINS } from './domains/index.js';
 import { checkInvariants, type Violation } from './invariants.js';
 import { newLedger } from './ledger.js';
+import { readRecords } from './records.js';
 import { replayDuringRun, replayUntilSettled, type OperatorLog } from './operator.js';
 import { countShapes, type Shapes } from './shapes.js';
 import { faultsFor, scheduleBrownout, scheduleOutage } from './weather.js';
@@ -87,7 +88,9 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
       .filter((i) => (i.value as ReceiptRecord).status === 'dead-lettered').length;
     await replayUntilSettled(rt, writer);
 
-    const receipts = rt.storage.listEntity(writer.entities.receipt).map((i) => i.value as ReceiptRecord);
+    const records = readRecords(rt, writer);
+    const metered = rt.metered();
+    const receipts = [...records.receipts.values()];
     return {
       seed,
       commands: ledger.accepted.size,
@@ -96,8 +99,16 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
       deadLettered,
       coalesced: receipts.filter((r) => r.coalesced === true && r.status !== 'pending').length,
       outages: outage ? 1 : 0,
-      shapes: countShapes(rt, writer, ledger, { concurrencyKey, operator }),
-      violations: checkInvariants(seed, rt, writer, ledger, storedBefore),
+      shapes: countShapes(records, metered, writer, ledger, { concurrencyKey, operator }),
+      violations: checkInvariants(
+        seed,
+        records,
+        metered,
+        writer,
+        ledger,
+        storedBefore,
+        domain.independentModel,
+      ),
       ...(options.trace ? { trace: JSON.stringify(rt.trace()) } : {}),
     };
   } finally {

@@ -2,18 +2,13 @@
 // the runtime's counters, the operator's log), not from what the workload planned: an event that
 // was meant to need two transactions but was refused at enqueue counts for nothing.
 // docs/simulation.md, "Shapes", says how each is counted.
-import type { LocalForgeRuntime } from '../local-runtime/index.js';
-import {
-  type AnyEnvelope,
-  type AnyWriter,
-  type DeadLetterRecord,
-  type ReceiptRecord,
-  type StateRecord,
-} from '../src/shared/writer/index.js';
+import type { CounterSnapshot } from '../local-runtime/index.js';
+import type { AnyEnvelope, AnyWriter } from '../src/shared/writer/index.js';
 import { packEvents } from '../src/shared/writer/enqueue.js';
 import { MAX_ATTEMPTS } from '../src/shared/writer/consumer/retry-policy.js';
 import type { Ledger } from './ledger.js';
 import type { OperatorLog } from './operator.js';
+import type { RunRecords } from './records.js';
 
 export const SHAPES = [
   /** Events with more than 24 settled commands for one partition: 2 transactions or more each. */
@@ -63,17 +58,15 @@ export interface RunFacts {
 }
 
 export function countShapes(
-  rt: LocalForgeRuntime,
+  records: RunRecords,
+  metered: CounterSnapshot,
   writer: AnyWriter,
   ledger: Ledger,
   facts: RunFacts,
 ): Shapes {
   const shapes = noShapes();
-  const { entities, idField, limits } = writer.config;
-  const receipts = new Map(
-    rt.storage.listEntity(entities.receipt).map((i) => [i.key, i.value as ReceiptRecord]),
-  );
-  const letters = rt.storage.listEntity(entities.deadLetter).map((i) => i.value as DeadLetterRecord);
+  const { idField, limits } = writer.config;
+  const { receipts, letters } = records;
   const lettered = new Set(letters.flatMap((l) => ('commandId' in l.envelope ? [l.envelope.commandId] : [])));
   const settled = (c: AnyEnvelope) => {
     const r = receipts.get(c.commandId);
@@ -130,9 +123,7 @@ export function countShapes(
 
   const largest = Math.max(
     0,
-    ...rt.storage
-      .listEntity(entities.state)
-      .map((i) => Buffer.byteLength(JSON.stringify(i.value as StateRecord<unknown>))),
+    ...[...records.states.values()].map((r) => Buffer.byteLength(JSON.stringify(r))),
   );
   if (largest >= limits.maxStateBytes * 0.9) shapes['state-near-size-limit'] = 1;
 
@@ -140,7 +131,7 @@ export function countShapes(
     (l) => l.status !== 'malformed' && l.attempts < MAX_ATTEMPTS && !l.reason.startsWith('storage refused'),
   ).length;
   if (facts.operator.replaysUnderFaults > 0) shapes['replay-under-faults'] = 1;
-  const counters = rt.metered();
+  const counters = metered;
   if (facts.concurrencyKey && counters['events.heldBack'] > 0) shapes['concurrency-key-on'] = 1;
   if (!facts.concurrencyKey && counters['kvs.failedConditions'] > 0) shapes['concurrency-key-off'] = 1;
   return shapes;
