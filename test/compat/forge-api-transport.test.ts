@@ -55,6 +55,18 @@ describe.each([3, 4])('@forge/api %i.x', (major) => {
     ]);
   });
 
+  it('creates its web trigger URL through the GraphQL gateway, and the trigger reads storage', async () => {
+    const runtime = await start();
+    const url = (await call(runtime, 'viewsHookUrl', 'alice')) as string;
+    expect(url).toMatch(/^https?:\/\//);
+    await call(runtime, 'countView', 'alice');
+    const response = await runtime.callWebTrigger('views-hook', {
+      queryParameters: { issueKey: ['PROJ-1'] },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(String(response.body))).toEqual([{ key: 'views-PROJ-1-alice', value: 1 }]);
+  });
+
   it('serves the app over the local HTTP server, as `npm start` does', async () => {
     const runtime = await start();
     const server = await startServer(runtime, { port: 0 });
