@@ -1,6 +1,6 @@
 // `npm start` / `npm run forge-local -- <command>`: runs the Forge app in the current folder on the
 // local runtime. No top-level await: the package is CommonJS under tsx.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -14,6 +14,7 @@ import {
 import { hostConsole } from './kernel/sandbox.js';
 import { HOLD_BACK_MODELS, type HoldBackModel } from './events/hold-back.js';
 import { PLATFORM_PROFILES, type PlatformProfileName } from './kvs/platform-profile.js';
+import { tunnelVariables } from './functions/app-variables.js';
 import { bundleWithForge, reloadOnSave } from './reload-on-save.js';
 import { createRuntime, type LocalForgeRuntime, type RuntimeOptions } from './runtime.js';
 import { startServer, type ServerPlugin } from './server/http-server.js';
@@ -56,6 +57,13 @@ ${wrap(Object.keys(PLATFORM_PROFILES).join(', '), 30, 100)}
   --hold-back <model>         How long an event over its concurrency limit waits (Forge does not
                               say): ${Object.keys(HOLD_BACK_MODELS).join(', ')}
                               (default: doubling-4s; see local-runtime/events/hold-back.ts)
+  --env-file <file>           Forge environment variables (forge variables set), NAME=value lines,
+                              read by the app as process.env.NAME (default: <app-dir>/.env if it
+                              exists). FORGE_USER_VAR_NAME in the shell sets NAME too, as under
+                              forge tunnel. Only the names are printed, never the values.
+  --cloud-id <id>             The site's cloud id in every module's context (default: a fixed
+                              local one)
+  --site-url <url>            The site's URL in every module's context (default: the local Jira's)
   -h, --help                  Show this help
 
 Options (start):
@@ -83,6 +91,9 @@ const OPTIONS = {
   latency: { type: 'string' },
   platform: { type: 'string' },
   'hold-back': { type: 'string' },
+  'env-file': { type: 'string' },
+  'cloud-id': { type: 'string' },
+  'site-url': { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
   'no-schedules': { type: 'boolean' },
@@ -174,7 +185,28 @@ function runtimeOptions(values: Values, log: (line: string) => void): RuntimeOpt
     latency: latency(values.latency),
     platform: platform(values.platform),
     events: { holdBack: holdBack(values['hold-back']) },
+    ...environment(appDir, values['env-file']),
+    site: {
+      ...(values['cloud-id'] ? { cloudId: values['cloud-id'] } : {}),
+      ...(values['site-url'] ? { siteUrl: values['site-url'] } : {}),
+    },
     log,
+  };
+}
+
+/**
+ * The app's environment variables: the `.env`-style file (`--env-file`, or the app folder's `.env`
+ * when there is one), then `FORGE_USER_VAR_*` from the shell, which win, as under `forge tunnel`.
+ */
+function environment(
+  appDir: string,
+  envFile: string | undefined,
+): Pick<RuntimeOptions, 'envFile' | 'variables'> {
+  const file = envFile !== undefined ? path.resolve(envFile) : path.join(appDir, '.env');
+  if (envFile !== undefined && !existsSync(file)) throw new UsageError(`--env-file: no file at ${file}`);
+  return {
+    ...(existsSync(file) ? { envFile: file } : {}),
+    variables: tunnelVariables(process.env),
   };
 }
 
@@ -220,6 +252,11 @@ async function start(values: Values): Promise<void> {
   const stopWatching = values['no-watch'] ? () => undefined : reloadOnSave(rt, { handlers, log });
   console.log(`Local Forge runtime: app ${rt.manifest.appId}`);
   console.log(`  app folder: ${rt.manifest.appDir}`);
+  console.log(`  site:       ${rt.site.siteUrl} (cloud id ${rt.site.cloudId}, ${rt.site.installContext})`);
+  console.log(
+    `  variables:  ${rt.variableNames.length === 0 ? 'none' : `${rt.variableNames.join(', ')} (values not shown)`}` +
+      (options.envFile ? ` from ${options.envFile}` : ''),
+  );
   console.log(
     `  KVS data:   ${options.storage && options.storage.kind === 'sqlite' ? options.storage.file : 'memory'}`,
   );

@@ -20,6 +20,8 @@ import { Trace, type TraceEntry } from './kernel/trace.js';
 import { loadManifest, type AppManifest } from './manifest/app-manifest.js';
 import { HandlerLoader, type HandlerSource } from './manifest/handler-loader.js';
 import { FunctionRunner } from './functions/function-runner.js';
+import { resolveSite, type LocalSite, type SiteOptions } from './functions/forge-context.js';
+import { checkVariables, readEnvFile, setAppVariables } from './functions/app-variables.js';
 import { createKvs, type KvsEmulator, type KvsStorageOption, type QuotaOptions } from './kvs/kvs-emulator.js';
 import { createLegacyStorageGraphql, LEGACY_STORAGE_PATH } from './kvs/legacy-storage-graphql.js';
 import { resolvePlatform, type PlatformOption, type PlatformProfile } from './kvs/platform-profile.js';
@@ -78,6 +80,15 @@ export interface RuntimeOptions {
   log?: (line: string) => void;
   /** Forge Realtime: `down: true` starts with it failing (`realtime.setDown()` switches it later). */
   realtime?: { down?: boolean };
+  /**
+   * The one site every module's context names (`cloudId`, `siteUrl`, and the product in
+   * `installContext`). Default: a fixed local cloud id, the local Jira's URL, the manifest's product.
+   */
+  site?: SiteOptions;
+  /** Forge environment variables (`forge variables set`), read by the app as `process.env.NAME`. */
+  variables?: Record<string, string>;
+  /** A `.env`-style file of environment variables; `variables` win over it. */
+  envFile?: string;
 }
 
 export class LocalForgeRuntime implements InvocationHost {
@@ -92,6 +103,12 @@ export class LocalForgeRuntime implements InvocationHost {
   readonly realtime: RealtimeEmulator;
   readonly functions: FunctionRunner;
   readonly modules: AppModules;
+  /** The installation every module's context names. */
+  readonly site: LocalSite;
+  /** What the runtime assumed or does not emulate (a missing app id, unknown modules), also logged at start. */
+  readonly warnings: readonly string[];
+  /** The names (never the values) of the environment variables the app sees. */
+  readonly variableNames: readonly string[];
   private readonly traceLog: Trace;
   private readonly ctx: ServiceContext;
   private readonly appInvocation: Invocation;
@@ -122,23 +139,36 @@ export class LocalForgeRuntime implements InvocationHost {
       quotas: options.quotas ?? {},
       platform: this.platform,
     });
+    this.jira = createJira(this.ctx, options.jira, path.join(appDir, 'fixtures', 'jira.json'));
+    this.site = resolveSite(options.site, {
+      siteUrl: this.jira.baseUrl,
+      moduleKinds: [...this.manifest.uiModules.values()].map((m) => m.type),
+    });
+    const variables = {
+      ...(options.envFile ? readEnvFile(path.resolve(appDir, options.envFile)) : {}),
+      ...checkVariables(options.variables ?? {}),
+    };
+    this.variableNames = Object.keys(variables).sort();
+    setAppVariables(this, variables);
     this.functions = new FunctionRunner(
       this.ctx,
       this.manifest,
       this,
       new HandlerLoader(appDir, options.handlers),
+      this.site,
     );
     this.events = createEvents(this.ctx, {
       manifest: this.manifest,
       functions: this.functions,
       ...options.events,
     });
-    this.jira = createJira(this.ctx, options.jira, path.join(appDir, 'fixtures', 'jira.json'));
     this.realtime = new RealtimeEmulator(this.ctx);
     this.realtime.setDown(options.realtime?.down ?? false);
     this.modules = new AppModules(this.ctx, this.manifest, this.functions, this.jira);
     // Jira's own changes (a transition, a comment) reach the app's triggers as product events.
     this.jira.onProductEvent((event) => this.modules.fireProductEvent(event.eventType, event.payload));
+    this.warnings = [...this.manifest.warnings];
+    for (const warning of this.warnings) this.ctx.log(`[runtime] warning: ${warning}`);
     // Calls made outside any invocation (a test reading storage through `@forge/kvs`) act as the app.
     this.appInvocation = new Invocation('app', this, 'app', 'app', undefined, random.fork('app'), undefined);
     setFallbackFetch((descriptor, p, init) => this.fetch(this.appInvocation, descriptor, p, init));

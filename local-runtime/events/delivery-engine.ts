@@ -13,13 +13,7 @@ import { ConcurrencySlots } from './concurrency-slots.js';
 import type { JobRegistry } from './job-registry.js';
 import type { PushChains } from './push-chain.js';
 import type { ValidEvent } from './push-validation.js';
-import {
-  CONSUMER_CONTEXT,
-  retentionEnd,
-  toForgeEvent,
-  type EventState,
-  type QueuedEvent,
-} from './queued-event.js';
+import { retentionEnd, toForgeEvent, type EventState, type QueuedEvent } from './queued-event.js';
 
 /**
  * The local runtime's choice (Forge documents no number): a duplicate delivery starts up to this
@@ -229,11 +223,7 @@ export class DeliveryEngine {
     if (!event.duplicate && this.deps.random.chance(this.faults().duplicate)) this.scheduleDuplicate(event);
     const forgeEvent = toForgeEvent(event, this.ctx.clock.now(), this.deps.retentionMs);
     const invoke = (): Promise<InvokeOutcome> =>
-      this.deps.functions.invoke({
-        kind: 'consumer',
-        functionKey: event.functionKey,
-        args: [forgeEvent, { ...CONSUMER_CONTEXT }],
-      });
+      this.deps.functions.invokeConsumer(event.queueName, forgeEvent);
     // A consumer that cannot even be loaded fails like one that threw.
     void this.deps.chains
       .run(event.chain, invoke)

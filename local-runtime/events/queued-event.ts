@@ -66,9 +66,6 @@ export interface ForgeAsyncEvent {
   retryContext?: RetryContext;
 }
 
-/** The second argument of a consumer. */
-export const CONSUMER_CONTEXT = { installContext: 'ari:cloud:jira::site/local-site' } as const;
-
 export function toForgeEvent(event: QueuedEvent, now: number, retentionMs: number): ForgeAsyncEvent {
   const out: ForgeAsyncEvent = {
     body: JSON.parse(event.bodyJson) as Record<string, unknown>,

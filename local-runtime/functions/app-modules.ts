@@ -16,7 +16,9 @@ import { runScheduledTrigger, startSchedules, type ScheduledRun } from './schedu
 import { callWebTrigger, type WebTriggerRequest, type WebTriggerResponse } from './web-triggers.js';
 
 export {
+  InvalidExtensionError,
   InvalidInvocationError,
+  NotEmulatedError,
   ResolverError,
   UnknownModuleError,
   type OutcomeView,
@@ -51,7 +53,7 @@ export class AppModules {
 
   /** Calls a UI module's resolver; returns its value or throws a `ResolverError` with the handler's message. */
   invokeResolver(call: ResolverCall): Promise<unknown> {
-    return invokeResolver(this.manifest, this.functions, this.jira, call);
+    return invokeResolver(this.manifest, this.functions, this.jira, this.functions.site, call);
   }
 
   /**

@@ -1,27 +1,64 @@
-// The installation the local runtime pretends to be: one Jira site with a fixed cloud id. Every
-// module invoker builds its Forge `context` from here, so all of them agree.
-import type { JiraEmulator } from '../jira/jira-emulator.js';
+// The installation the local runtime pretends to be: one site, one cloud id, one environment, the
+// same for every module (UI resolvers, the Custom UI host's `view.getContext()`, triggers, web
+// triggers, scheduled triggers and queue consumers), so they all agree on where they run.
 
+/** The default cloud id; `createRuntime({ site: { cloudId } })` picks another. */
 export const LOCAL_CLOUD_ID = '00000000-0000-4000-8000-00000000c10d';
-export const LOCAL_INSTALL_CONTEXT = `ari:cloud:jira::site/${LOCAL_CLOUD_ID}`;
 /** Matches `__forge_runtime__.appContext` in the sandbox. */
 export const LOCAL_ENVIRONMENT = { environmentId: 'local', environmentType: 'DEVELOPMENT' } as const;
 
-/** The `context` a UI module's resolver receives from the front end (before `@forge/resolver` adds to it). */
-export function resolverContext(moduleKey: string, extension: Record<string, unknown>, jira: JiraEmulator) {
+/** The product whose site the app is installed on: it names the site in `installContext`. */
+export type SiteProduct = 'jira' | 'confluence' | 'compass';
+
+/** What `createRuntime({ site })` may set; the rest is derived. */
+export interface SiteOptions {
+  cloudId?: string;
+  /** Default: the local Jira's base URL. */
+  siteUrl?: string;
+  /** Default: the product of the manifest's first product module (`jira` when there is none). */
+  product?: SiteProduct;
+}
+
+export interface LocalSite {
+  readonly cloudId: string;
+  readonly siteUrl: string;
+  readonly product: SiteProduct;
+  /** `ari:cloud:{product}::site/{cloudId}`: the installation every module's context names. */
+  readonly installContext: string;
+  readonly environmentId: string;
+  readonly environmentType: string;
+}
+
+const CLOUD_ID = /^[A-Za-z0-9-]{1,64}$/;
+
+export function resolveSite(
+  options: SiteOptions | undefined,
+  defaults: { siteUrl: string; moduleKinds: Iterable<string> },
+): LocalSite {
+  const cloudId = options?.cloudId ?? LOCAL_CLOUD_ID;
+  if (!CLOUD_ID.test(cloudId))
+    throw new Error(`site.cloudId must be letters, digits and dashes (a UUID), got '${cloudId}'`);
+  const siteUrl = (options?.siteUrl ?? defaults.siteUrl).replace(/\/+$/, '');
+  if (!URL.canParse(siteUrl)) throw new Error(`site.siteUrl must be an absolute URL, got '${siteUrl}'`);
+  const product = options?.product ?? productOf(defaults.moduleKinds);
   return {
-    localId: `${moduleKey}-local`,
-    cloudId: LOCAL_CLOUD_ID,
-    moduleKey,
-    siteUrl: jira.baseUrl,
-    extension,
+    cloudId,
+    siteUrl,
+    product,
+    installContext: `ari:cloud:${product}::site/${cloudId}`,
     ...LOCAL_ENVIRONMENT,
-    locale: 'en-US',
-    timezone: 'UTC',
   };
 }
 
-/** The second argument of trigger, web trigger and scheduled trigger handlers. */
-export function moduleContext(moduleKey: string) {
-  return { cloudId: LOCAL_CLOUD_ID, moduleKey, installContext: LOCAL_INSTALL_CONTEXT };
+function productOf(kinds: Iterable<string>): SiteProduct {
+  for (const kind of kinds) {
+    const product = kind.split(':')[0];
+    if (product === 'jira' || product === 'confluence' || product === 'compass') return product;
+  }
+  return 'jira';
+}
+
+/** The second argument of trigger, web trigger, scheduled trigger and consumer handlers. */
+export function moduleContext(site: LocalSite, moduleKey: string) {
+  return { cloudId: site.cloudId, moduleKey, installContext: site.installContext };
 }

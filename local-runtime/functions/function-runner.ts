@@ -5,6 +5,8 @@ import { Invocation, runInInvocation, type InvocationHost } from '../kernel/invo
 import type { ServiceContext } from '../kernel/service-context.js';
 import type { AppManifest } from '../manifest/app-manifest.js';
 import type { HandlerLoader } from '../manifest/handler-loader.js';
+import { consumerArgs } from './consumer-call.js';
+import type { LocalSite } from './forge-context.js';
 
 export interface InvokeRequest {
   kind: InvocationKind;
@@ -14,6 +16,13 @@ export interface InvokeRequest {
   accountId?: string;
   /** A platform limit below the function's own timeout (Forge gives resolvers 25 s). */
   maxTimeoutSeconds?: number;
+}
+
+/** What a consumer needs of an async event (`ForgeAsyncEvent` of events/queued-event.ts). */
+export interface ConsumerEvent {
+  body: Record<string, unknown>;
+  jobId: string;
+  retryContext?: unknown;
 }
 
 export type InvokeOutcome =
@@ -32,6 +41,8 @@ export class FunctionRunner {
     private readonly manifest: AppManifest,
     private readonly host: InvocationHost,
     readonly handlers: HandlerLoader,
+    /** The one installation every module's context names. */
+    readonly site: LocalSite,
   ) {
     this.random = ctx.random.fork('functions');
   }
@@ -47,6 +58,20 @@ export class FunctionRunner {
    */
   async preload(): Promise<void> {
     for (const definition of this.manifest.functions.values()) await this.handlers.load(definition.handler);
+  }
+
+  /**
+   * Runs a queue's consumer on one event, called the way the manifest declares it: a function
+   * (`event, context`) or a `@forge/resolver` method (`consumer-call.ts`).
+   */
+  invokeConsumer(queueName: string, event: ConsumerEvent): Promise<InvokeOutcome> {
+    const functionKey = this.manifest.consumers.get(queueName);
+    if (!functionKey) throw new Error(`No consumer for queue '${queueName}' in manifest.yml`);
+    return this.invoke({
+      kind: 'consumer',
+      functionKey,
+      args: consumerArgs(event, this.manifest.consumerMethods.get(queueName), this.site),
+    });
   }
 
   async invoke(request: InvokeRequest): Promise<InvokeOutcome> {

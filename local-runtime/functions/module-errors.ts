@@ -11,6 +11,16 @@ export class InvalidInvocationError extends Error {
   override readonly name = 'InvalidInvocationError';
 }
 
+/** The call's extension contradicts the module (another module kind, an issue the local Jira lacks). */
+export class InvalidExtensionError extends Error {
+  override readonly name = 'InvalidExtensionError';
+}
+
+/** The manifest asks for something the local runtime does not emulate (a remote resolver). */
+export class NotEmulatedError extends Error {
+  override readonly name = 'NotEmulatedError';
+}
+
 /**
  * A resolver did not return: it threw (its message is kept: Forge hands it to the front end's
  * `invoke`), crashed or timed out.

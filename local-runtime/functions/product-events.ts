@@ -184,7 +184,7 @@ export class ProductEvents {
     const outcome = await this.functions.invoke({
       kind: 'trigger',
       functionKey: run.trigger.function,
-      args: [event, moduleContext(run.trigger.key)],
+      args: [event, moduleContext(this.functions.site, run.trigger.key)],
     });
     const next = this.afterAttempt(run, outcome);
     const view = viewOutcome(outcome);

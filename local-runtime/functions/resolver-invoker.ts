@@ -1,11 +1,20 @@
-// Calls a UI module's resolver as the front end's `invoke(functionKey, payload)` does: the
-// `@forge/resolver` handler gets `{ call, context }` plus the backend payload carrying the user
-// (`principal.accountId`), which is also the user `asUser()` acts for.
+// Calls a UI module's resolver as the front end's `invoke(functionKey, payload)` does, for any
+// module kind with `resolver.function`: the `@forge/resolver` handler gets `{ call, context }`, the
+// context being the module's (`ui-module-context.ts`, the same `view.getContext()` answers), plus
+// the backend payload carrying the user (`principal.accountId`), who is also the user `asUser()`
+// acts for, and the installation.
 import type { JiraEmulator } from '../jira/jira-emulator.js';
 import type { AppManifest } from '../manifest/app-manifest.js';
-import { LOCAL_INSTALL_CONTEXT, resolverContext } from './forge-context.js';
+import type { LocalSite } from './forge-context.js';
 import type { FunctionRunner } from './function-runner.js';
-import { errorMessage, InvalidInvocationError, ResolverError, UnknownModuleError } from './module-errors.js';
+import {
+  errorMessage,
+  InvalidInvocationError,
+  NotEmulatedError,
+  ResolverError,
+  UnknownModuleError,
+} from './module-errors.js';
+import { uiModuleContext } from './ui-module-context.js';
 
 /** Forge ends a resolver invocation after 25 s, whatever the function's own timeout. */
 export const RESOLVER_TIMEOUT_SECONDS = 25;
@@ -21,7 +30,10 @@ export interface ResolverCall {
   payload?: unknown;
   /** The user viewing the module; without one the call is anonymous and `asUser()` fails. */
   accountId?: string;
-  /** What the module is shown on, e.g. `{ type: 'jira:issuePanel', issue: { id, key, type }, project: { id, key } }`. */
+  /**
+   * What the module is shown on, e.g. `{ issue: { key: 'APP-1' } }` (completed from the local Jira),
+   * `{ project: { key: 'APP' } }` or `{ space: { key: 'DS' } }`. `type` is the module's kind.
+   */
   extension?: Record<string, unknown>;
 }
 
@@ -29,18 +41,26 @@ export async function invokeResolver(
   manifest: AppManifest,
   functions: FunctionRunner,
   jira: JiraEmulator,
+  site: LocalSite,
   call: ResolverCall,
 ): Promise<unknown> {
   const moduleKey = call.moduleKey ?? manifest.resolvers.keys().next().value;
   if (moduleKey === undefined) throw new UnknownModuleError('manifest.yml has no UI module with a resolver');
-  const functionKey = manifest.resolvers.get(moduleKey);
-  if (!functionKey) {
+  const module = manifest.uiModules.get(moduleKey);
+  if (module?.resolverEndpoint) {
+    throw new NotEmulatedError(
+      `${module.type} '${moduleKey}' has a remote resolver (endpoint ${module.resolverEndpoint}); Forge Remote is not emulated`,
+    );
+  }
+  const functionKey = module?.resolverFunction;
+  if (!module || !functionKey) {
     const known = [...manifest.resolvers.keys()].join(', ') || 'none';
     throw new UnknownModuleError(
       `No UI module '${moduleKey}' with a resolver in manifest.yml (modules with one: ${known})`,
     );
   }
   const payload = wireCopy(call.payload ?? {});
+  const context = uiModuleContext(module, site, jira, call);
 
   const outcome = await functions.invoke({
     kind: 'resolver',
@@ -50,11 +70,11 @@ export async function invokeResolver(
     args: [
       {
         call: { functionKey: call.functionKey, payload },
-        context: resolverContext(moduleKey, call.extension ?? {}, jira),
+        context,
       },
       {
         principal: call.accountId ? { accountId: call.accountId } : undefined,
-        installContext: LOCAL_INSTALL_CONTEXT,
+        installContext: site.installContext,
       },
     ],
   });

@@ -2,7 +2,7 @@
 // not retry a failed scheduled run, so neither does this; the outcome is reported and logged.
 import type { ServiceContext } from '../kernel/service-context.js';
 import type { AppManifest } from '../manifest/app-manifest.js';
-import { LOCAL_CLOUD_ID, moduleContext } from './forge-context.js';
+import { moduleContext } from './forge-context.js';
 import type { FunctionRunner } from './function-runner.js';
 import { UnknownModuleError, viewOutcome, type OutcomeView } from './module-errors.js';
 
@@ -38,7 +38,10 @@ export async function runScheduledTrigger(
   const outcome = await functions.invoke({
     kind: 'scheduled',
     functionKey: trigger.function,
-    args: [{ context: { cloudId: LOCAL_CLOUD_ID, moduleKey: key } }, moduleContext(key)],
+    args: [
+      { context: { cloudId: functions.site.cloudId, moduleKey: key } },
+      moduleContext(functions.site, key),
+    ],
   });
   const run = {
     triggerKey: key,

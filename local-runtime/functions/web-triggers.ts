@@ -35,7 +35,7 @@ export async function callWebTrigger(
     const known = [...manifest.webtriggers.keys()].join(', ') || 'none';
     throw new UnknownModuleError(`No webtrigger '${key}' in manifest.yml (web triggers: ${known})`);
   }
-  const context = moduleContext(key);
+  const context = moduleContext(functions.site, key);
   const event = {
     method: (request.method ?? 'GET').toUpperCase(),
     path: request.path ?? '/',

@@ -2,7 +2,13 @@
 // triggers, and read counters, queues and health. The route table (http-server.ts) says which
 // methods reach each of these, and answers 405 for the others.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { InvalidInvocationError, ResolverError, UnknownModuleError } from '../functions/app-modules.js';
+import {
+  InvalidExtensionError,
+  InvalidInvocationError,
+  NotEmulatedError,
+  ResolverError,
+  UnknownModuleError,
+} from '../functions/app-modules.js';
 import type { LocalForgeRuntime } from '../runtime.js';
 import { HttpError, optionalObject, optionalString, readJsonObject, sendJson } from './http-io.js';
 
@@ -78,5 +84,7 @@ export function statusOf(error: unknown): number | undefined {
   if (error instanceof HttpError) return error.status;
   if (error instanceof UnknownModuleError) return 404;
   if (error instanceof InvalidInvocationError) return 413;
+  if (error instanceof InvalidExtensionError) return 400;
+  if (error instanceof NotEmulatedError) return 501;
   return undefined;
 }

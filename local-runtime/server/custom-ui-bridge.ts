@@ -7,8 +7,8 @@
 export interface BridgeConfig {
   moduleKey: string;
   accountId: string;
-  /** What `view.getContext()` answers. */
-  context: Record<string, unknown> & { extension: Record<string, unknown> };
+  /** What `view.getContext()` answers (and what the bridge's `invoke` sends as the extension). */
+  context: { extension: Record<string, unknown> };
 }
 
 /** Messages the frame posts to the host page: its content height, so the iframe fits it. */

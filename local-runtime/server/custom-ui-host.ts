@@ -1,25 +1,35 @@
-// A local stand-in for the Jira page that hosts a Custom UI module: `/ui/{moduleKey}?issue=KEY&account=ID`
-// shows a minimal issue view with the module's resource in an iframe, and serves that resource
-// under `/ui/{moduleKey}/frame/` with the bridge script injected, so the app's real front end and
-// the real `@forge/bridge` run unmodified against the local runtime's resolvers.
+// A local stand-in for the product page that hosts a Custom UI module:
+// `/ui/{moduleKey}?issue=KEY&account=ID` (or `?project=KEY`, `?space=KEY`, any product context)
+// shows the module's resource in an iframe, inside a minimal issue view for modules shown on an
+// issue, and serves that resource under `/ui/{moduleKey}/frame/` with the bridge script injected,
+// so the app's real front end and the real `@forge/bridge` run unmodified against the local
+// runtime's resolvers. `view.getContext()` answers what the module's resolver receives as context
+// (functions/ui-module-context.ts), for any module kind.
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { parse } from 'yaml';
-import { LOCAL_CLOUD_ID, LOCAL_ENVIRONMENT } from '../functions/forge-context.js';
+import { uiModuleContext, type Extension, type UiContext } from '../functions/ui-module-context.js';
 import type { JiraIssue } from '../jira/jira-emulator.js';
 import type { LocalForgeRuntime } from '../runtime.js';
 import { injectBridge, RESIZE_MESSAGE, type BridgeConfig } from './custom-ui-bridge.js';
 import { HttpError } from './http-io.js';
 import { resolveResourceFile, sendFile } from './static-files.js';
 
+/** What the host page shows the module on by default: an issue, a project, or nothing in particular. */
+export type UiSubject = 'issue' | 'project' | 'none';
+
 export interface UiModule {
   key: string;
-  type: 'jira:issuePanel';
+  /** The module kind, e.g. `jira:adminPage`. */
+  type: string;
   resource: string;
   resourcePath: string;
   title: string;
+  subject: UiSubject;
 }
+
+/** Query parameters that are not product context. */
+const HOST_PARAMS = new Set(['account']);
 
 /** Serves everything under `/ui`; the HTTP server sends every GET and HEAD of it here. */
 export async function handleCustomUi(
@@ -47,80 +57,77 @@ export async function handleCustomUi(
   return sendHtml(res, html);
 }
 
-/** The Custom UI modules this host can show: issue panels with a resource. */
+/**
+ * The Custom UI modules this host can show: every product module with a resource, whatever its
+ * kind, except UI Kit ones (`render: native`), which Forge renders itself from the app's React code.
+ */
 export function uiModules(rt: LocalForgeRuntime): UiModule[] {
-  const titles = manifestTitles(rt.manifest.appDir);
   const modules: UiModule[] = [];
-  for (const panel of rt.manifest.raw.modules['jira:issuePanel'] ?? []) {
-    const resourcePath = panel.resource ? rt.manifest.resources.get(panel.resource) : undefined;
-    if (!panel.resource || !resourcePath) continue;
-    const title = titles.get(panel.key) ?? panel.key;
-    modules.push({ key: panel.key, type: 'jira:issuePanel', resource: panel.resource, resourcePath, title });
+  for (const m of rt.manifest.uiModules.values()) {
+    const resourcePath = m.resource ? rt.manifest.resources.get(m.resource) : undefined;
+    if (!m.resource || !resourcePath || m.render === 'native') continue;
+    modules.push({
+      key: m.key,
+      type: m.type,
+      resource: m.resource,
+      resourcePath,
+      title: m.title,
+      subject: subjectOf(m.type),
+    });
   }
   return modules;
 }
 
-/** Module titles are not part of the runtime's parsed manifest; read them from the file. */
-function manifestTitles(appDir: string): Map<string, string> {
-  const titles = new Map<string, string>();
-  try {
-    const raw = parse(readFileSync(path.join(appDir, 'manifest.yml'), 'utf8')) as {
-      modules?: Record<string, Array<{ key?: unknown; title?: unknown }> | undefined>;
-    };
-    for (const modules of Object.values(raw.modules ?? {})) {
-      for (const m of modules ?? []) {
-        if (typeof m.key === 'string' && typeof m.title === 'string') titles.set(m.key, m.title);
-      }
-    }
-  } catch {
-    // A title is cosmetic: fall back to the module key.
-  }
-  return titles;
+/** Modules named for the issue view (`jira:issuePanel`, `jira:issueGlance`, ...) or a project page. */
+function subjectOf(type: string): UiSubject {
+  const [product, name = ''] = type.split(':');
+  if (product !== 'jira') return 'none';
+  if (/^issue|^customField/.test(name)) return 'issue';
+  if (/^project/.test(name)) return 'project';
+  return 'none';
 }
 
 interface Viewing {
-  issue: JiraIssue;
   accountId: string;
+  context: UiContext;
+  /** The issue the module is shown on, if any. */
+  issue?: JiraIssue;
 }
 
-function viewing(rt: LocalForgeRuntime, url: URL): Viewing {
+/**
+ * Who views the module, on what: the product context comes from the query (`issue=APP-1`,
+ * `project=APP`, `space=DS`, `content=123`, ...: a value of digits is an id, anything else a key),
+ * with the first issue (or its project) by default for modules shown on an issue (or a project).
+ */
+function viewing(rt: LocalForgeRuntime, module: UiModule, url: URL): Viewing {
   const issues = rt.jira.inspect.issues();
   const users = rt.jira.inspect.users();
-  const key = url.searchParams.get('issue') ?? issues[0]?.key;
-  const issue = key === undefined ? undefined : rt.jira.inspect.issue(key);
-  if (!issue) throw new HttpError(404, `The local Jira has no issue '${key ?? ''}'`);
+  const extension: Extension = {};
+  for (const [name, value] of url.searchParams) {
+    if (!HOST_PARAMS.has(name)) extension[name] = /^\d+$/.test(value) ? { id: value } : { key: value };
+  }
+  if (module.subject === 'issue' && !extension['issue'] && issues[0])
+    extension['issue'] = { key: issues[0].key };
+  if (module.subject === 'project' && !extension['project'] && issues[0])
+    extension['project'] = { key: issues[0].fields.project.key };
+  const issueRef = url.searchParams.get('issue') ?? (module.subject === 'issue' ? issues[0]?.key : undefined);
+  const issue = issueRef === undefined ? undefined : rt.jira.inspect.issue(issueRef);
+  if (issueRef !== undefined && !issue) throw new HttpError(404, `The local Jira has no issue '${issueRef}'`);
+  if (module.subject === 'issue' && !issue)
+    throw new HttpError(404, 'The local Jira has no issues to show the module on');
   const accountId = url.searchParams.get('account') ?? users[0]?.accountId;
   if (!accountId || !users.some((u) => u.accountId === accountId)) {
     const known = users.map((u) => u.accountId).join(', ');
     throw new HttpError(404, `The local Jira has no user '${accountId ?? ''}' (users: ${known})`);
   }
-  return { issue, accountId };
+  const definition = rt.manifest.uiModules.get(module.key)!;
+  const context = uiModuleContext(definition, rt.site, rt.jira, { accountId, extension });
+  return { accountId, context, ...(issue ? { issue } : {}) };
 }
 
 function bridgeConfig(rt: LocalForgeRuntime, module: UiModule, url: URL): BridgeConfig {
-  const { issue, accountId } = viewing(rt, url);
-  const project = issue.fields.project;
-  return {
-    moduleKey: module.key,
-    accountId,
-    context: {
-      accountId,
-      cloudId: LOCAL_CLOUD_ID,
-      localId: `${module.key}-local`,
-      moduleKey: module.key,
-      siteUrl: rt.jira.baseUrl,
-      environmentType: LOCAL_ENVIRONMENT.environmentType,
-      environmentId: LOCAL_ENVIRONMENT.environmentId,
-      locale: 'en-US',
-      timezone: 'UTC',
-      theme: { colorMode: 'light' },
-      extension: {
-        type: module.type,
-        issue: { id: issue.id, key: issue.key, type: fieldName(issue.fields['issuetype']) ?? 'Task' },
-        project: { id: String(project['id'] ?? ''), key: project.key, type: 'software' },
-      },
-    },
-  };
+  const { accountId, context } = viewing(rt, module, url);
+  return { moduleKey: module.key, accountId, context };
 }
 
 function fieldName(field: unknown): string | undefined {
@@ -135,18 +142,19 @@ function indexPage(rt: LocalForgeRuntime): string {
   const users = rt.jira.inspect.users();
   const items = uiModules(rt)
     .map((m) => {
-      const links = issues
-        .map((i) =>
-          users
-            .map(
-              (u) =>
-                `<a href="/ui/${encodeURIComponent(m.key)}?issue=${encodeURIComponent(i.key)}&amp;account=${encodeURIComponent(u.accountId)}">${esc(i.key)} as ${esc(u.displayName)}</a>`,
-            )
-            .join(' · '),
-        )
-        .map((l) => `<li>${l}</li>`)
-        .join('');
-      return `<h2>${esc(m.title)} <small>(${esc(m.key)}, ${m.type})</small></h2><ul>${links}</ul>`;
+      const asUser = (query: string, label: string) =>
+        users
+          .map(
+            (u) =>
+              `<a href="/ui/${encodeURIComponent(m.key)}?${query}account=${encodeURIComponent(u.accountId)}">${esc(label)}as ${esc(u.displayName)}</a>`,
+          )
+          .join(' · ');
+      const lines =
+        m.subject === 'issue'
+          ? issues.map((i) => asUser(`issue=${encodeURIComponent(i.key)}&amp;`, `${i.key} `))
+          : [asUser('', '')];
+      const links = lines.map((l) => `<li>${l}</li>`).join('');
+      return `<h2>${esc(m.title)} <small>(${esc(m.key)}, ${esc(m.type)})</small></h2><ul>${links}</ul>`;
     })
     .join('');
   return page(
@@ -156,39 +164,73 @@ function indexPage(rt: LocalForgeRuntime): string {
 }
 
 function hostPage(rt: LocalForgeRuntime, module: UiModule, url: URL): string {
-  const { issue, accountId } = viewing(rt, url);
-  const f = issue.fields;
-  const project = f.project;
+  const { issue, accountId } = viewing(rt, module, url);
+  const query = new URLSearchParams(url.searchParams);
+  query.set('account', accountId);
+  if (issue) query.set('issue', issue.key);
+  const frameSrc = `/ui/${encodeURIComponent(module.key)}/frame/?${query.toString()}`;
   const users = rt.jira.inspect.users();
-  const frameSrc = `/ui/${encodeURIComponent(module.key)}/frame/?issue=${encodeURIComponent(issue.key)}&account=${encodeURIComponent(accountId)}`;
   const userOptions = users
     .map(
       (u) =>
         `<option value="${esc(u.accountId)}"${u.accountId === accountId ? ' selected' : ''}>${esc(u.displayName)}</option>`,
     )
     .join('');
+  // Switching user keeps the product context the page was opened on.
+  const kept = [...query]
+    .filter(([name]) => name !== 'account')
+    .map(([name, value]) => `<input type="hidden" name="${esc(name)}" value="${esc(value)}">`)
+    .join('');
+  const product = module.type.split(':')[0] ?? 'Forge';
+  const topbar = `
+<header class="topbar"><span class="logo">${esc(product.charAt(0).toUpperCase() + product.slice(1))}</span><span class="muted">local Forge runtime</span>
+  <form class="viewer" method="get">
+    ${kept}
+    <label>Viewing as <select name="account" onchange="this.form.submit()">${userOptions}</select></label>
+  </form>
+</header>`;
+  const frame = `
+      <section class="app-panel" aria-label="${esc(module.title)}">
+        <h2 class="panel-title"><img src="/ui/${encodeURIComponent(module.key)}/frame/icon.svg" alt="" width="16" height="16" onerror="this.remove()"> ${esc(module.title)}</h2>
+        <iframe title="${esc(module.title)}" data-testid="custom-ui-frame" src="${esc(frameSrc)}"></iframe>
+      </section>`;
+  const main = issue
+    ? issueView(issue, frame)
+    : `
+<main class="issue">
+  <nav class="crumbs" aria-label="Breadcrumbs">${esc(module.type)}${[...query]
+    .filter(([name]) => name !== 'account')
+    .map(([name, value]) => ` / ${esc(name)} ${esc(value)}`)
+    .join('')}</nav>
+  <div class="main-col"><h1>${esc(module.title)}</h1>${frame}</div>
+</main>`;
+  const body = `${topbar}${main}
+<script>
+  window.addEventListener('message', function (event) {
+    if (event.origin !== location.origin || !event.data || event.data.type !== '${RESIZE_MESSAGE}') return;
+    var frame = document.querySelector('iframe');
+    if (frame && typeof event.data.height === 'number') frame.style.height = Math.max(120, Math.ceil(event.data.height)) + 'px';
+  });
+</script>`;
+  return page(issue ? `${issue.key}: ${issue.fields.summary ?? ''}` : module.title, body);
+}
+
+/** A minimal Jira issue view around the module's frame. */
+function issueView(issue: JiraIssue, frame: string): string {
+  const f = issue.fields;
+  const project = f.project;
   const detail = (label: string, value: string | undefined) =>
     `<div class="row"><dt>${esc(label)}</dt><dd>${esc(value ?? 'None')}</dd></div>`;
   const person = (field: unknown) => {
     const p = field as { displayName?: unknown } | null | undefined;
     return typeof p?.displayName === 'string' ? p.displayName : 'Unassigned';
   };
-  const body = `
-<header class="topbar"><span class="logo">Jira</span><span class="muted">local Forge runtime</span>
-  <form class="viewer" method="get">
-    <input type="hidden" name="issue" value="${esc(issue.key)}">
-    <label>Viewing as <select name="account" onchange="this.form.submit()">${userOptions}</select></label>
-  </form>
-</header>
+  return `
 <main class="issue">
   <nav class="crumbs" aria-label="Breadcrumbs">Projects / ${esc(String(project['name'] ?? project.key))} / <span data-testid="host-issue-key">${esc(issue.key)}</span></nav>
   <div class="columns">
     <div class="main-col">
-      <h1>${esc(f.summary ?? issue.key)}</h1>
-      <section class="app-panel" aria-label="${esc(module.title)}">
-        <h2 class="panel-title"><img src="/ui/${encodeURIComponent(module.key)}/frame/icon.svg" alt="" width="16" height="16" onerror="this.remove()"> ${esc(module.title)}</h2>
-        <iframe title="${esc(module.title)}" data-testid="custom-ui-frame" src="${esc(frameSrc)}"></iframe>
-      </section>
+      <h1>${esc(f.summary ?? issue.key)}</h1>${frame}
     </div>
     <aside class="side-col">
       <span class="lozenge">${esc(f.status.name)}</span>
@@ -200,15 +242,7 @@ function hostPage(rt: LocalForgeRuntime, module: UiModule, url: URL): string {
       </dl>
     </aside>
   </div>
-</main>
-<script>
-  window.addEventListener('message', function (event) {
-    if (event.origin !== location.origin || !event.data || event.data.type !== '${RESIZE_MESSAGE}') return;
-    var frame = document.querySelector('iframe');
-    if (frame && typeof event.data.height === 'number') frame.style.height = Math.max(120, Math.ceil(event.data.height)) + 'px';
-  });
-</script>`;
-  return page(`${issue.key}: ${f.summary ?? ''}`, body);
+</main>`;
 }
 
 export function page(title: string, body: string): string {

@@ -1,5 +1,6 @@
 // GET / in a browser: where to start. Made from what the runtime knows, never from one app: the
-// Custom UI modules of the manifest, opened as each fixture user on each fixture issue; the pages
+// Custom UI modules of the manifest, opened as each fixture user (on each fixture issue, for modules
+// shown on an issue); the pages
 // the server's plugins add (an app's console, say); and every route, as the start banner lists them.
 import type { LocalForgeRuntime } from '../runtime.js';
 import { esc, page, uiModules, type UiModule } from './custom-ui-host.js';
@@ -31,7 +32,7 @@ export function homePage(rt: LocalForgeRuntime, links: PluginLink[], routes: str
   <p class="muted">App ${esc(rt.manifest.appId)} · folder ${esc(rt.manifest.appDir)} · ${rt.clock.kind} clock</p>
   ${pages ? `<section aria-labelledby="pages"><h2 id="pages">App pages</h2><ul>${pages}</ul></section>` : ''}
   <section aria-labelledby="modules"><h2 id="modules">Custom UI modules</h2>
-    ${moduleSections || '<p class="muted">The manifest has no issue panel with a resource.</p>'}
+    ${moduleSections || '<p class="muted">The manifest has no Custom UI module with a resource.</p>'}
   </section>
   <section aria-labelledby="routes"><h2 id="routes">Routes</h2>
     <p class="muted">The same list as JSON: <code>GET /</code> with <code>Accept: application/json</code>.</p>
@@ -41,8 +42,21 @@ export function homePage(rt: LocalForgeRuntime, links: PluginLink[], routes: str
   return page(`Local Forge runtime: ${rt.manifest.appId}`, body);
 }
 
-/** One row per issue, one link per user: the module as that user sees it on that issue. */
+/**
+ * For a module shown on an issue, one row per issue, one link per user: the module as that user
+ * sees it on that issue. For any other module, one link per user.
+ */
 function moduleSection(rt: LocalForgeRuntime, module: UiModule): string {
+  if (module.subject !== 'issue') {
+    const links = rt.jira.inspect
+      .users()
+      .map(
+        (u) =>
+          `<a href="/ui/${encodeURIComponent(module.key)}?account=${encodeURIComponent(u.accountId)}">as ${esc(u.displayName)}</a>`,
+      )
+      .join(' · ');
+    return `<h3>${esc(module.title)} <small class="muted">(${esc(module.key)}, ${esc(module.type)})</small></h3><p>${links || 'The local Jira has no users: see its fixture file.'}</p>`;
+  }
   const allIssues = rt.jira.inspect.issues();
   const issues = allIssues.slice(0, MAX_ISSUES);
   const users = rt.jira.inspect.users();
@@ -68,5 +82,5 @@ function moduleSection(rt: LocalForgeRuntime, module: UiModule): string {
     issues.length > 0 && users.length > 0
       ? `<table class="links"><thead>${head}</thead><tbody>${rows}</tbody></table>${more}`
       : '<p class="muted">The local Jira has no issues or no users: see its fixture file.</p>';
-  return `<h3>${esc(module.title)} <small class="muted">(${esc(module.key)}, ${module.type})</small></h3>${table}`;
+  return `<h3>${esc(module.title)} <small class="muted">(${esc(module.key)}, ${esc(module.type)})</small></h3>${table}`;
 }

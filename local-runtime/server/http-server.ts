@@ -200,10 +200,14 @@ const ROUTES: Route<App>[] = [
     path: '/ui/...',
     handle: ({ rt }, { req, res, url }) => handleCustomUi(rt, req, res, url),
     list: ({ rt }) =>
-      uiModules(rt).map((m) => ({
-        rest: `/${m.key}?issue={KEY}&account={accountId}`,
-        about: `${m.type} '${m.title}' in a local issue view`,
-      })),
+      uiModules(rt).map((m) =>
+        m.subject === 'issue'
+          ? {
+              rest: `/${m.key}?issue={KEY}&account={accountId}`,
+              about: `${m.type} '${m.title}' in a local issue view`,
+            }
+          : { rest: `/${m.key}?account={accountId}`, about: `${m.type} '${m.title}'` },
+      ),
   }),
   route({
     methods: GET,

@@ -31,7 +31,7 @@ describe('custom UI host', () => {
     const bridgeAt = text.indexOf('data-forge-local-bridge');
     expect(bridgeAt).toBeGreaterThan(text.indexOf('<head>'));
     expect(bridgeAt).toBeLessThan(text.indexOf('<script type="module"'));
-    expect(text).toContain('"issue":{"id":"10002","key":"APP-2","type":"Story"}');
+    expect(text).toContain('"issue":{"id":"10002","key":"APP-2","type":"Story","typeId":"10003"}');
     expect(text).toContain('"accountId":"user-viewer"');
   });
 

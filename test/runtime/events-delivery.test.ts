@@ -67,7 +67,9 @@ describe('delivery', () => {
       concurrency: { key: 'k', limit: 3 },
     });
     expect(d!.event).not.toHaveProperty('retryContext');
-    expect(d!.context).toEqual({ installContext: 'ari:cloud:jira::site/local-site' });
+    // The same site as every other module's context names (one site per runtime).
+    expect(d!.context).toEqual({ installContext: runtime.site.installContext });
+    expect(runtime.site.installContext).toBe(`ari:cloud:jira::site/${runtime.site.cloudId}`);
     expect(runtime.metered()['events.delivered']).toBe(1);
     expect(runtime.metered()['events.succeeded']).toBe(1);
   });

@@ -38,7 +38,12 @@ describe('resolvers', () => {
       // The payload crosses the wire as JSON, as from the browser.
       payload: { itemId: 'a', when: '2026-01-02T00:00:00.000Z' },
       accountId: VIEWER,
-      extension: issuePanel,
+      // Completed as Forge gives it to an issue panel (docs: jira-issue-panel, "Extension data").
+      extension: {
+        ...issuePanel,
+        isNewToIssue: false,
+        location: `${rt.site.siteUrl}/browse/ALPHA-2`,
+      },
       cloudId: expect.any(String),
       moduleKey: 'test-panel',
       installContext: expect.stringMatching(/^ari:cloud:jira::site\//),
