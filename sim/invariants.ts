@@ -126,7 +126,7 @@ export function checkInvariants(
       if (!isDeepStrictEqual(stored?.state, expected))
         fail(
           'independent-model',
-          `${where}: stored state differs from what the ${applied.length} applied commands give, field by field`,
+          `${where}: stored state differs from what the ${applied.length} applied commands give, field by field, at ${firstDifference(stored?.state, expected)}`,
         );
     }
     // Rejections are final and justified: at the version they name, the model refuses them too.
@@ -157,4 +157,24 @@ export function checkInvariants(
     fail('malformed-recorded', `${ledger.malformedPushed} malformed event(s) pushed, ${malformed} recorded`);
   }
   return violations;
+}
+
+/** Where two JSON values first differ, with both sides there: `path: stored X, model Y`. */
+export function firstDifference(stored: unknown, model: unknown, path = 'state'): string {
+  if (isDeepStrictEqual(stored, model)) return '';
+  if (
+    typeof stored === 'object' &&
+    typeof model === 'object' &&
+    stored !== null &&
+    model !== null &&
+    Array.isArray(stored) === Array.isArray(model)
+  ) {
+    const a = stored as Record<string, unknown>;
+    const b = model as Record<string, unknown>;
+    for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+      if (!isDeepStrictEqual(a[key], b[key])) return firstDifference(a[key], b[key], `${path}.${key}`);
+    }
+  }
+  const show = (v: unknown) => (v === undefined ? 'nothing' : JSON.stringify(v).slice(0, 200));
+  return `${path}: stored ${show(stored)}, model ${show(model)}`;
 }
