@@ -89,18 +89,15 @@ export class JiraStore {
           issueId: issue.id,
           authorId: c.author,
           updateAuthorId: c.author,
-          body: isAdfDocument(c.body) ? c.body : textToAdf(typeof c.body === 'string' ? c.body : ''),
+          body: fixtureCommentBody(issue.key, c.id, c.body),
           created: c.created,
           updated: c.updated ?? c.created,
         })),
       );
     }
-    const ids = [
-      ...data.issues.flatMap((i) => [
-        ...(i.changelog ?? []).map((h) => h.id),
-        ...(i.comments ?? []).map((c) => c.id),
-      ]),
-    ]
+    // New comments and changelog entries get ids past the fixture's.
+    const ids = data.issues
+      .flatMap((i) => [...(i.changelog ?? []).map((h) => h.id), ...(i.comments ?? []).map((c) => c.id)])
       .map(Number)
       .filter(Number.isInteger);
     this.nextId = Math.max(10000, ...ids) + 1;
@@ -288,6 +285,14 @@ export class JiraStore {
     const issue = this.issue(idOrKey);
     return issue && this.canSee(caller, issue) ? issue : undefined;
   }
+}
+
+function fixtureCommentBody(issueKey: string, commentId: string, body: unknown): AdfDocument {
+  if (typeof body === 'string') return textToAdf(body);
+  if (isAdfDocument(body)) return body;
+  throw new Error(
+    `Invalid Jira fixture: comment ${commentId} of ${issueKey} has a body that is neither a string nor an ADF document ({"type":"doc","version":1,"content":[...]})`,
+  );
 }
 
 /** How a changelog item shows a value: its name, its text, or the value itself. */

@@ -429,3 +429,39 @@ describe('answers the user adds', () => {
     rt = await createRuntime({ appDir, jira: fixture });
   });
 });
+
+describe('the fixture', () => {
+  it('refuses comments, sprints and transitions that name nothing it has, saying which', async () => {
+    await rt.close();
+    const [first, ...rest] = fixture.issues;
+    const badComment = {
+      ...first!,
+      comments: [{ id: '1', author: 'dev', body: { text: 'hi' }, created: 'x' }],
+    };
+    await expect(
+      createRuntime({ appDir, jira: { ...fixture, issues: [badComment, ...rest] } }),
+    ).rejects.toThrow(/comment 1 of APP-1 has a body that is neither a string nor an ADF document/);
+    await expect(
+      createRuntime({
+        appDir,
+        jira: { ...fixture, sprints: [{ id: 9, boardId: 99, name: 'S', state: 'active' }] },
+      }),
+    ).rejects.toThrow(/sprint 9 names board 99/);
+    await expect(
+      createRuntime({
+        appDir,
+        jira: {
+          ...fixture,
+          sprints: [{ id: 9, boardId: 1, name: 'S', state: 'active', issues: ['NOPE-1'] }],
+        },
+      }),
+    ).rejects.toThrow(/sprint 9 names issue NOPE-1/);
+    await expect(
+      createRuntime({
+        appDir,
+        jira: { ...fixture, transitions: [{ id: '5', name: 'Archive', to: 'Archived' }] },
+      }),
+    ).rejects.toThrow(/transition 5 goes to 'Archived'/);
+    rt = await createRuntime({ appDir, jira: fixture });
+  });
+});
