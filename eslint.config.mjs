@@ -34,8 +34,17 @@ const writerCore = (files, up) => ({
 });
 
 export default tseslint.config(
-  // static/ is Vite's build output (git-ignored), not source.
-  { ignores: ['node_modules/', '.local-data/', 'coverage/', 'static/', '.forge-bundle/'] },
+  // static/ is Vite's build output (git-ignored), not source; so is a compat app page's build/.
+  {
+    ignores: [
+      'node_modules/',
+      '.local-data/',
+      'coverage/',
+      'static/',
+      '.forge-bundle/',
+      'test/fixtures/compat/*/static/**/build/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
