@@ -43,6 +43,9 @@ export default tseslint.config(
       'static/',
       '.forge-bundle/',
       'test/fixtures/compat/*/static/**/build/',
+      // npm run mutate's sandboxes and reports.
+      '.stryker-tmp/',
+      'reports/',
     ],
   },
   js.configs.recommended,
