@@ -82,10 +82,13 @@ describe('npm start on it', () => {
     cli = undefined;
   });
 
-  it('prints the warnings and the variable names (never the values), and serves the variables', async () => {
+  it('prints the warnings, the site and the variable names (never the values), and serves the variables', async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'fsw-unregistered-'));
     cli = await startCli(
-      ['--app-dir', APP_DIR, '--data-dir', dataDir, '--port', '0', '--no-schedules', '--no-watch'],
+      [
+        ...['--app-dir', APP_DIR, '--data-dir', dataDir, '--port', '0', '--no-schedules', '--no-watch'],
+        ...['--cloud-id', 'a1b2c3d4-0000-4000-8000-000000000042'],
+      ],
       45_000,
       ['local-runtime/cli.ts', 'start'],
     );
@@ -94,6 +97,7 @@ describe('npm start on it', () => {
     expect(output).toContain("jira:workflowValidator 'issue-validator'");
     expect(output).toMatch(/variables: {2}API_TOKEN, GREETING \(values not shown\) from .*\.env/);
     expect(output).not.toContain(SECRET);
+    expect(output).toContain('ari:cloud:jira::site/a1b2c3d4-0000-4000-8000-000000000042');
     const response = await fetch(`${cli.url}/webtrigger/greeting-hook`);
     expect(await response.json()).toEqual({ greeting: 'Hello from .env', apiTokenLength: SECRET.length });
   });
