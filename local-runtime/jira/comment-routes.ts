@@ -6,7 +6,7 @@ import { jsonResponse } from '../kernel/http.js';
 import { isAdfDocument, type AdfDocument } from './adf.js';
 import type { JiraIssue, JiraPermission } from './fixture.js';
 import { bodyRecord, intParam, jiraError, JiraHttpError, type JiraRequest } from './jira-request.js';
-import type { JiraComment, JiraStore } from './jira-store.js';
+import type { JiraComment } from './jira-store.js';
 
 const NOT_FOUND = 'Issue does not exist or you do not have permission to see it.';
 const COMMENT_PAGE_MAX = 100;
@@ -30,7 +30,7 @@ export function listComments(request: JiraRequest): Response {
     startAt,
     maxResults,
     total: all.length,
-    comments: all.slice(startAt, startAt + maxResults).map((c) => commentView(store, issue, c)),
+    comments: all.slice(startAt, startAt + maxResults).map((c) => store.commentView(issue, c)),
   });
 }
 
@@ -43,13 +43,13 @@ export function addComment(request: JiraRequest): Response {
     return jiraError(403, 'You do not have the permission to comment on this issue.');
   }
   const comment = store.addComment(issue, caller, body, request.now);
-  return jsonResponse(201, commentView(store, issue, comment));
+  return jsonResponse(201, store.commentView(issue, comment));
 }
 
 export function getComment(request: JiraRequest): Response {
   const found = findComment(request);
   if (found instanceof Response) return found;
-  return jsonResponse(200, commentView(request.store, found.issue, found.comment));
+  return jsonResponse(200, request.store.commentView(found.issue, found.comment));
 }
 
 export function updateComment(request: JiraRequest): Response {
@@ -60,7 +60,7 @@ export function updateComment(request: JiraRequest): Response {
     return jiraError(403, 'You do not have the permission to edit this comment.');
   }
   request.store.updateComment(found.issue, found.comment, request.caller, body, request.now);
-  return jsonResponse(200, commentView(request.store, found.issue, found.comment));
+  return jsonResponse(200, request.store.commentView(found.issue, found.comment));
 }
 
 export function deleteComment(request: JiraRequest): Response {
@@ -71,23 +71,6 @@ export function deleteComment(request: JiraRequest): Response {
   }
   request.store.deleteComment(found.issue, found.comment, request.caller);
   return new Response(null, { status: 204 });
-}
-
-export function commentView(
-  store: JiraStore,
-  issue: JiraIssue,
-  comment: JiraComment,
-): Record<string, unknown> {
-  return {
-    self: `${store.baseUrl}/rest/api/3/issue/${issue.id}/comment/${comment.id}`,
-    id: comment.id,
-    author: store.userRef(comment.authorId),
-    body: comment.body,
-    updateAuthor: store.userRef(comment.updateAuthorId),
-    created: comment.created,
-    updated: comment.updated,
-    jsdPublic: true,
-  };
 }
 
 function findComment(request: JiraRequest): { issue: JiraIssue; comment: JiraComment } | Response {

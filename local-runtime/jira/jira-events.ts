@@ -28,15 +28,7 @@ export function productEventOf(change: JiraChange, store: JiraStore): JiraProduc
       },
     };
   }
-  const comment = {
-    id: change.comment.id,
-    author: store.userRef(change.comment.authorId),
-    updateAuthor: store.userRef(change.comment.updateAuthorId),
-    body: change.comment.body,
-    created: change.comment.created,
-    updated: change.comment.updated,
-    jsdPublic: true,
-  };
+  const comment = store.commentView(change.issue, change.comment);
   return {
     eventType: change.kind === 'comment-written' ? 'avi:jira:commented:issue' : 'avi:jira:deleted:comment',
     payload: {

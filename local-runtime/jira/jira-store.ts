@@ -94,6 +94,7 @@ export class JiraStore {
           updated: c.updated ?? c.created,
         })),
       );
+      this.showComments(issue);
     }
     // New comments and changelog entries get ids past the fixture's.
     const ids = data.issues
@@ -181,6 +182,20 @@ export class JiraStore {
     return this.comments.get(issue.id) ?? [];
   }
 
+  /** A comment as Jira's REST API shows it. */
+  commentView(issue: JiraIssue, comment: JiraComment): Record<string, unknown> {
+    return {
+      self: `${this.baseUrl}/rest/api/3/issue/${issue.id}/comment/${comment.id}`,
+      id: comment.id,
+      author: this.userRef(comment.authorId),
+      body: comment.body,
+      updateAuthor: this.userRef(comment.updateAuthorId),
+      created: comment.created,
+      updated: comment.updated,
+      jsdPublic: true,
+    };
+  }
+
   comment(issue: JiraIssue, id: string): JiraComment | undefined {
     return this.commentsOf(issue).find((c) => c.id === id);
   }
@@ -198,6 +213,7 @@ export class JiraStore {
       updated: at,
     };
     this.comments.set(issue.id, [...this.commentsOf(issue), comment]);
+    this.showComments(issue);
     issue.fields.updated = at;
     this.onChange({ kind: 'comment-written', issue, actorId, comment });
     return comment;
@@ -213,6 +229,7 @@ export class JiraStore {
     comment.body = body;
     comment.updateAuthorId = this.actorId(caller);
     comment.updated = formatJiraTimestamp(now);
+    this.showComments(issue);
     this.onChange({ kind: 'comment-written', issue, actorId: comment.updateAuthorId, comment });
   }
 
@@ -221,7 +238,20 @@ export class JiraStore {
       issue.id,
       this.commentsOf(issue).filter((c) => c !== comment),
     );
+    this.showComments(issue);
     this.onChange({ kind: 'comment-deleted', issue, actorId: this.actorId(caller), comment });
+  }
+
+  /** The issue's `comment` field, as Jira embeds it in an issue, kept in step with its comments. */
+  private showComments(issue: JiraIssue): void {
+    const comments = this.commentsOf(issue);
+    issue.fields['comment'] = {
+      comments: comments.map((c) => this.commentView(issue, c)),
+      self: `${this.baseUrl}/rest/api/3/issue/${issue.id}/comment`,
+      maxResults: comments.length,
+      total: comments.length,
+      startAt: 0,
+    };
   }
 
   private recordUpdate(

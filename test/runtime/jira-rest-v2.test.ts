@@ -133,6 +133,10 @@ describe('/rest/api/2/', () => {
     expect(added.body['body']).toBe('From v2\nsecond line');
     const v3 = await call('GET', `/rest/api/3/issue/APP-1/comment/${added.body['id'] as string}`);
     expect(v3.body['body']).toEqual(textToAdf('From v2\nsecond line'));
+    const issue = await call('GET', '/rest/api/2/issue/APP-1?fields=comment');
+    expect(issue.body).toMatchObject({
+      fields: { comment: { comments: [{ body: 'From v2\nsecond line' }] } },
+    });
     const listed = await call('GET', '/rest/api/2/issue/APP-1/comment');
     expect(listed.body).toMatchObject({ comments: [{ body: 'From v2\nsecond line' }] });
   });

@@ -214,6 +214,10 @@ describe('comments', () => {
       total: 2,
       comments: [{ id }, { id: '500' }],
     });
+    // The issue embeds its comments in its `comment` field, as Jira does.
+    expect((await call('GET', '/rest/api/3/issue/APP-1?fields=comment')).body).toMatchObject({
+      fields: { comment: { total: 2, comments: [{ id: '500', body: adf('Welcome') }, { id }] } },
+    });
     await rt.runUntilIdle();
     // functions-app subscribes to no comment event: the event was sent, and reached no trigger.
     expect(rt.jira.pendingEvents()).toBe(0);
