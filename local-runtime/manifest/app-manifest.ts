@@ -89,7 +89,20 @@ const manifestSchema = z.object({
     })
     .catchall(z.array(productModuleSchema)),
   resources: z.array(z.object({ key: z.string(), path: z.string() })).optional(),
+  // Read only to say at start that they are not emulated.
+  remotes: z.array(keyed).optional(),
+  providers: z.unknown().optional(),
+  services: z.array(keyed).optional(),
+  connectModules: z.unknown().optional(),
 });
+
+/** Manifest sections for platform features the runtime does not emulate, with what they are. */
+const NOT_EMULATED_SECTIONS = {
+  remotes: 'Forge Remote',
+  providers: 'external authentication (providers)',
+  services: 'Forge Containers (services)',
+  connectModules: 'Connect modules',
+} as const;
 
 export type RawManifest = z.infer<typeof manifestSchema>;
 export type AttributeType = z.infer<typeof attributeType>;
@@ -206,6 +219,10 @@ export function loadManifest(appDir: string): AppManifest {
     }
   }
   const uiModules = readUiModules(raw, warnings);
+  for (const [section, what] of Object.entries(NOT_EMULATED_SECTIONS)) {
+    if (raw[section as keyof typeof NOT_EMULATED_SECTIONS] !== undefined)
+      warnings.push(`manifest.yml's ${section}: ${what} is not emulated`);
+  }
   const resolvers = new Map<string, string>();
   for (const module of uiModules.values()) {
     if (module.resolverFunction) resolvers.set(module.key, module.resolverFunction);

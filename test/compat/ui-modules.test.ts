@@ -88,6 +88,10 @@ describe('resolvers of every UI module kind', () => {
     expect(rt.warnings).toContainEqual(
       expect.stringContaining("jira:issueGlance 'remote-glance' has a remote resolver"),
     );
+    expect(rt.warnings).toContain("manifest.yml's remotes: Forge Remote is not emulated");
+    expect(rt.warnings).toContain(
+      "Modules the local runtime does not emulate (ignored): endpoint 'remote-resolver'",
+    );
   });
 });
 
