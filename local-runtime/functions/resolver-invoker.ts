@@ -59,6 +59,11 @@ export async function invokeResolver(
       `No UI module '${moduleKey}' with a resolver in manifest.yml (modules with one: ${known})`,
     );
   }
+  if (!manifest.functions.has(functionKey)) {
+    throw new UnknownModuleError(
+      `${module.type} '${moduleKey}' names the resolver function '${functionKey}', which manifest.yml does not define`,
+    );
+  }
   const payload = wireCopy(call.payload ?? {});
   const context = uiModuleContext(module, site, jira, call);
 

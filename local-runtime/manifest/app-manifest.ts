@@ -224,8 +224,15 @@ export function loadManifest(appDir: string): AppManifest {
       warnings.push(`manifest.yml's ${section}: ${what} is not emulated`);
   }
   const resolvers = new Map<string, string>();
+  const functionKeys = new Set(m.function.map((f) => f.key));
   for (const module of uiModules.values()) {
-    if (module.resolverFunction) resolvers.set(module.key, module.resolverFunction);
+    if (!module.resolverFunction) continue;
+    resolvers.set(module.key, module.resolverFunction);
+    if (!functionKeys.has(module.resolverFunction)) {
+      warnings.push(
+        `${module.type} '${module.key}' names the resolver function '${module.resolverFunction}', which manifest.yml's function modules do not define: invoking it fails`,
+      );
+    }
   }
   return {
     appDir,
