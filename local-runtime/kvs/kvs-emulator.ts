@@ -3,7 +3,7 @@
 // request goes through on Forge (latency, quotas, injected faults, metering, tracing). What a
 // request does to the data lives in the store modules (routes.ts and the files it uses).
 import type { EntityDefinition } from '../manifest/app-manifest.js';
-import { jsonResponse, jsonTextResponse } from '../kernel/http.js';
+import { jsonTextResponse } from '../kernel/http.js';
 import { sampleDelay } from '../kernel/latency.js';
 import type { ServiceContext } from '../kernel/service-context.js';
 import type { KvsBackend, Namespace } from './backend.js';
@@ -199,7 +199,7 @@ class KvsService implements KvsEmulator {
   /** Answers an error without touching the store or the metered totals. */
   private refuse(detail: Record<string, unknown>, error: KvsError): Response {
     this.ctx.trace.record('kvs', { ...detail, status: error.status });
-    return jsonResponse(error.status, error.toBody());
+    return jsonTextResponse(error.status, JSON.stringify(error.toBody()));
   }
 }
 
