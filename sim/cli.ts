@@ -164,7 +164,8 @@ async function main(): Promise<number> {
     };
     await runWorkers(seeds, workers, options, (r) => {
       add(totals, { ...r, violations: r.violations.map((v) => ({ ...v, profile })) });
-      if (!values.json && totals.seeds % 500 === 0)
+      // On stderr, also with --json: a long run shows it is moving, stdout keeps one JSON object.
+      if (totals.seeds % 500 === 0)
         process.stderr.write(`  ${profile}: ${totals.seeds}/${seeds.length} seeds\n`);
     });
     totals.violations.sort((a, b) => a.seed - b.seed);
