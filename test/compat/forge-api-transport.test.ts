@@ -43,6 +43,17 @@ describe.each([3, 4])('@forge/api %i.x', (major) => {
     expect(await call(runtime, 'getIssue', 'bob')).toEqual({ status: 200, summary: 'First issue' });
   });
 
+  it("checks the viewer's permission with authorize(), which reads the invoking user", async () => {
+    const runtime = await start();
+    const canEdit = (accountId: string) =>
+      runtime.invokeResolver({ functionKey: 'canEdit', accountId, payload: { issueId: '10001' } });
+    expect(await canEdit('erin')).toBe(true);
+    expect(await canEdit('alice')).toBe(false);
+    await expect(
+      runtime.invokeResolver({ functionKey: 'canEdit', payload: { issueId: '10001' } }),
+    ).rejects.toThrow(/accountId of the invoking user/);
+  });
+
   it('keeps counts in the legacy storage, on the same data as @forge/kvs', async () => {
     const runtime = await start();
     expect(await call(runtime, 'countView', 'alice')).toBe(1);
