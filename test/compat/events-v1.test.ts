@@ -48,6 +48,34 @@ describe('@forge/events 1.x', () => {
     expect(received().map((r) => r.body)).toEqual([{ row: 1 }, { row: 2 }]);
   });
 
+  it("reports a job's progress and cancels it, by the id push answered", async () => {
+    const id = await rt.invokeResolver({
+      functionKey: 'startImport',
+      payload: { rows: [{ row: 1 }, { row: 2 }] },
+    });
+    expect(await rt.invokeResolver({ functionKey: 'importProgress', payload: { jobId: id } })).toEqual({
+      success: 0,
+      inProgress: 2,
+      failed: 0,
+    });
+    await rt.runUntilIdle();
+    expect(await rt.invokeResolver({ functionKey: 'importProgress', payload: { jobId: id } })).toEqual({
+      success: 2,
+      inProgress: 0,
+      failed: 0,
+    });
+    const later = await rt.invokeResolver({
+      functionKey: 'startImport',
+      payload: { rows: [{ row: 3 }], delayInSeconds: 60 },
+    });
+    expect(await rt.invokeResolver({ functionKey: 'cancelImport', payload: { jobId: later } })).toBe(
+      'cancelled',
+    );
+    await rt.advance(61_000);
+    await rt.runUntilIdle();
+    expect(received().map((r) => r.body)).toEqual([{ row: 1 }, { row: 2 }]);
+  });
+
   it('still refuses a 2.x event whose body is not an object', async () => {
     const response = await globalThis.__forge_fetch__!(
       { type: 'fpp', provider: 'app', remote: 'stargate' },
