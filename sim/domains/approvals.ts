@@ -3,8 +3,13 @@
 // the same writer core and the same invariants as this app's issues.
 import path from 'node:path';
 import type { SeededRandom } from '../../local-runtime/kernel/random.js';
-import { approvalsWriter, type ApprovalCommand } from '../../test/fixtures/approvals-app/src/approvals.js';
+import {
+  approvalsWriter,
+  type ApprovalCommand,
+  type ApprovalState,
+} from '../../test/fixtures/approvals-app/src/approvals.js';
 import type { SimDomain } from '../domain.js';
+import { expectedApprovalState } from '../models/approval-model.js';
 import { malformedEvent, send, type Ledger } from '../ledger.js';
 
 const VOTERS = ['ana', 'ben', 'chen', 'dara', 'eli', 'fay'];
@@ -48,6 +53,7 @@ export const approvalsDomain: SimDomain = {
   name: 'approvals',
   appDir: path.resolve(__dirname, '../../test/fixtures/approvals-app'),
   writer: approvalsWriter,
+  independentModel: (before, applied) => expectedApprovalState(before as ApprovalState | undefined, applied),
   partitions: (random) => Array.from({ length: random.int(1, 3) }, (_, i) => `REQ-${i + 1}`),
   action(random, requestIds, ledger) {
     const roll = random.next();
