@@ -153,6 +153,8 @@ async function main(): Promise<number> {
       .map((approach): Case => ({ type: 'case', scenario, approach, seed, holdBack })),
   );
   const work: ParentMessage[] = values['no-speed'] ? cases : [...cases, { type: 'speed', seed }];
+  // Read before the runs: a commit made in the working tree while they run is not what they measured.
+  const measuredCommit = commit();
   const results = new Map<string, CaseResult>();
   let speed: SpeedResult | undefined;
   const started = Date.now();
@@ -172,7 +174,7 @@ async function main(): Promise<number> {
 
   const output = {
     meta: {
-      commit: commit(),
+      commit: measuredCommit,
       seed,
       node: process.version,
       cores: os.availableParallelism(),
@@ -206,7 +208,7 @@ async function main(): Promise<number> {
   const speedLine = speed
     ? `Raw speed (runtime + writer, zero latency, spread/writer): ${speed.commands} commands in ${(speed.wallMs / 1000).toFixed(1)} s = ${speed.commandsPerSecond} commands/s of real time`
     : 'Raw speed: skipped (--no-speed)';
-  const footer = `${speedLine}\nWall time: ${wallSeconds} s on ${os.availableParallelism()} cores, ${workers} worker(s), Node ${process.version}, commit ${commit()}, seed ${seed}`;
+  const footer = `${speedLine}\nWall time: ${wallSeconds} s on ${os.availableParallelism()} cores, ${workers} worker(s), Node ${process.version}, commit ${measuredCommit}, seed ${seed}`;
   if (values.json) {
     process.stdout.write(`${JSON.stringify(output)}\n`);
     log(footer);
