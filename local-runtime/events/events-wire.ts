@@ -1,6 +1,6 @@
 // The wire surface `@forge/events` talks to: `POST /webhook/queue/{publish,stats,cancel}/...`,
 // answered with the statuses and bodies its `validators.js` expects.
-import { parseJsonBody } from '../kernel/http.js';
+import { jsonTextResponse, parseJsonBody } from '../kernel/http.js';
 import type { JobStats } from './job-registry.js';
 import type { PublishResult } from './publisher.js';
 
@@ -25,15 +25,16 @@ const STATUS_TEXT: Record<number, string> = {
   500: 'Internal Server Error',
 };
 
-/** The client puts `statusText` into its error messages, so answers carry one. */
+/**
+ * The client puts `statusText` into its error messages, so answers carry one. A `JsonReply`
+ * (kernel/http.ts), not a `Response`: every enqueue pushes, and a `Response` costs far more.
+ */
 function answer(status: number, body?: unknown): Response {
-  const statusText = STATUS_TEXT[status] ?? '';
-  if (body === undefined || status === 204) return new Response(null, { status, statusText });
-  return new Response(JSON.stringify(body), {
+  return jsonTextResponse(
     status,
-    statusText,
-    headers: { 'content-type': 'application/json' },
-  });
+    body === undefined ? undefined : JSON.stringify(body),
+    STATUS_TEXT[status] ?? '',
+  );
 }
 
 export async function serveEvents(

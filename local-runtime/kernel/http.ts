@@ -13,9 +13,9 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
  * storage answers hundreds of requests in every simulated run, and a real `Response` costs far
  * more to build and read than the request it answers.
  */
-export function jsonTextResponse(status: number, text: string | undefined): Response {
+export function jsonTextResponse(status: number, text: string | undefined, statusText = ''): Response {
   const body = status === 204 || text === undefined ? null : text;
-  return new JsonReply(status, body) as unknown as Response;
+  return new JsonReply(status, body, statusText) as unknown as Response;
 }
 
 /**
@@ -26,7 +26,6 @@ export function jsonTextResponse(status: number, text: string | undefined): Resp
  */
 class JsonReply {
   readonly ok: boolean;
-  readonly statusText = '';
   readonly redirected = false;
   readonly type = 'default';
   readonly url = '';
@@ -36,6 +35,7 @@ class JsonReply {
   constructor(
     readonly status: number,
     private readonly text_: string | null,
+    readonly statusText = '',
   ) {
     this.ok = status >= 200 && status < 300;
   }
@@ -73,7 +73,7 @@ class JsonReply {
 
   clone(): JsonReply {
     if (this.used) throw new TypeError('Response.clone: Body has already been consumed.');
-    return new JsonReply(this.status, this.text_);
+    return new JsonReply(this.status, this.text_, this.statusText);
   }
 
   private consume(): string {
