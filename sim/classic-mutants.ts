@@ -50,10 +50,9 @@ export const CLASSIC_MUTANTS: ClassicMutant[] = [
           "{ entityName: config.entities.state, ...('later' in chunk ? {} : { conditions: unchangedSince(chunk.expected) }) },",
       },
     ],
-    seeds: [],
-    caughtBy: [],
-    notCaught:
-      'seeds 1 to 300 (working tree after 0849698): an event needs a second transaction only in bulk imports, and only a fan-out, which carries no concurrency key, can commit to the issue between its transactions',
+    domain: 'issue-stampedes',
+    seeds: [4, 9],
+    caughtBy: ['exactly-once', 'no-lost-update', 'independent-model'],
   },
   {
     name: 'record-condition-dropped',
@@ -65,14 +64,14 @@ export const CLASSIC_MUTANTS: ClassicMutant[] = [
         replace: '{ entityName: config.entities.state },',
       },
     ],
-    seeds: [],
-    caughtBy: [],
+    seeds: [12],
+    caughtBy: ['exactly-once', 'no-lost-update', 'independent-model'],
   },
   {
     name: 'receipt-condition-dropped',
     breaks: 'receipts are written over existing ones, so a redelivered command is applied twice',
     edits: [{ file: COMMIT, find: "if (write.receipts === 'new-only') {", replace: 'if (false) {' }],
-    seeds: [2, 4],
+    seeds: [4, 5],
     caughtBy: ['exactly-once'],
   },
   {
@@ -88,7 +87,7 @@ export const CLASSIC_MUTANTS: ClassicMutant[] = [
     seeds: [],
     caughtBy: [],
     notCaught:
-      'seeds 1 to 300 (working tree after 0849698): the commands stay unsettled (their receipts are conditioned on not existing) until the event is dead-lettered and replayed, so it costs time and dead letters, never an invariant',
+      'seeds 1 to 600 of issues: a command applied again needs its receipt written again, on the condition that no settled one exists, so the commit fails and the event is retried until dead-lettered, then replayed; it costs time and dead letters, never an invariant',
   },
   {
     name: 'reload-skipped-on-conflict',
@@ -121,8 +120,8 @@ export const CLASSIC_MUTANTS: ClassicMutant[] = [
         replace: '  const committed: Committed[] = [];\n  let firstRead: Loaded<S> | undefined;',
       },
     ],
-    seeds: [2, 12],
-    caughtBy: ['no-lost-update'],
+    seeds: [8, 12],
+    caughtBy: ['no-lost-update', 'independent-model'],
   },
   {
     name: 'replay-flag-inverted',
@@ -135,7 +134,7 @@ export const CLASSIC_MUTANTS: ClassicMutant[] = [
         replace: 'replay: parsed.data.replay !== true,',
       },
     ],
-    seeds: [4, 7],
+    seeds: [28, 31],
     caughtBy: ['nothing-vanishes'],
   },
   {
@@ -148,10 +147,8 @@ export const CLASSIC_MUTANTS: ClassicMutant[] = [
         replace: '',
       },
     ],
-    seeds: [],
-    caughtBy: [],
-    notCaught:
-      "seeds 1 to 300 (working tree after 0849698): the checks replay the applied commands through the writer's own reducer, which carries the mutant, so a command applied to a tombstone agrees with the model",
+    seeds: [44],
+    caughtBy: ['independent-model'],
   },
   {
     name: 'deposit-overrides',
@@ -176,7 +173,7 @@ export const CLASSIC_MUTANTS: ClassicMutant[] = [
         replace: 'if (!receipt) return false;',
       },
     ],
-    seeds: [3, 4],
+    seeds: [3, 5],
     caughtBy: ['nothing-vanishes'],
   },
   {
@@ -189,7 +186,7 @@ export const CLASSIC_MUTANTS: ClassicMutant[] = [
         replace: 'events.filter((e) => (e.body as unknown as CommandEventBody).coalesce)',
       },
     ],
-    seeds: [100],
+    seeds: [100, 275],
     caughtBy: ['exactly-once'],
   },
 ];

@@ -25,7 +25,8 @@ async function main(): Promise<void> {
     results.push({ ...result, ms: Math.round(performance.now() - started) });
     if (result.violations.length > 0 && ++caught >= stopAfter) break;
   }
-  process.stdout.write(`${JSON.stringify(results)}\n`);
+  // Written in full before the process exits: stdout is a pipe, and exit would cut it short.
+  await new Promise<void>((resolve) => process.stdout.write(`${JSON.stringify(results)}\n`, () => resolve()));
 }
 
 main().then(

@@ -37,7 +37,7 @@ export interface RunOptions {
   domain?: string;
   /** Stop after this many seeds with a violation. */
   stopAfter?: number;
-  /** Kill the run after this long (default 15 minutes): a mutant may loop forever. */
+  /** Kill the run after this long (default 5 minutes and 1 more per seed): a mutant may loop forever. */
   timeoutMs?: number;
 }
 
@@ -88,7 +88,7 @@ function runSeeds(dir: string, seeds: readonly number[], options: RunOptions): P
     execFile(
       process.execPath,
       args,
-      { cwd: dir, maxBuffer: 64 * 1024 * 1024, timeout: options.timeoutMs ?? 15 * 60_000 },
+      { cwd: dir, maxBuffer: 64 * 1024 * 1024, timeout: options.timeoutMs ?? (5 + seeds.length) * 60_000 },
       (error, stdout, stderr) => {
         if (error) {
           reject(new Error(`the simulation failed to run in ${dir}: ${error.message}\n${stderr}`));

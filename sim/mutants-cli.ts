@@ -5,7 +5,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { CLASSIC_MUTANTS, type ClassicMutant } from './classic-mutants.js';
 import type { MutantSeedResult } from './mutant-seeds.js';
-import { runMutants, type MutantRun } from './mutant-workspace.js';
+import { createWorkspace, runMutants, type MutantRun } from './mutant-workspace.js';
 
 const HELP = `Usage: npm run mutants -- [options]
 
@@ -21,6 +21,8 @@ Options:
   --find K        with --search, stop after K catching seeds per mutant (default 3)
   --control       also run the unmutated copy on the same seeds
   --parallel P    mutants run at once (default: the number of CPUs)
+  --keep NAME     only make a mutated copy with NAME applied and print where, to run the
+                  simulation there by hand (npx tsx sim/cli.ts --seed S); remove it when done
   --json          print one JSON object
   -h, --help      show this help
 `;
@@ -59,6 +61,7 @@ async function main(): Promise<number> {
       control: { type: 'boolean', default: false },
       parallel: { type: 'string' },
       json: { type: 'boolean', default: false },
+      keep: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -66,7 +69,9 @@ async function main(): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  const unknown = (values.mutant ?? []).filter((n) => !CLASSIC_MUTANTS.some((m) => m.name === n));
+  const unknown = [...(values.mutant ?? []), ...(values.keep ? [values.keep] : [])].filter(
+    (n) => !CLASSIC_MUTANTS.some((m) => m.name === n),
+  );
   if (unknown.length > 0) {
     process.stderr.write(
       `No mutant ${unknown.join(', ')}; the mutants are:\n  ${CLASSIC_MUTANTS.map((m) => m.name).join('\n  ')}\n`,
@@ -76,6 +81,15 @@ async function main(): Promise<number> {
   const mutants = values.mutant
     ? CLASSIC_MUTANTS.filter((m) => values.mutant!.includes(m.name))
     : CLASSIC_MUTANTS;
+  if (values.keep) {
+    const mutant = CLASSIC_MUTANTS.find((m) => m.name === values.keep)!;
+    const { dir } = createWorkspace(mutant);
+    const seed = mutant.seeds[0] ?? 1;
+    process.stdout.write(
+      `${dir}\n  cd ${dir} && npx tsx sim/cli.ts --seed ${seed} --domain ${mutant.domain ?? 'issues'}\n  rm -r ${dir}\n`,
+    );
+    return 0;
+  }
   if (values.list) {
     for (const m of mutants)
       process.stdout.write(
