@@ -32,8 +32,8 @@ Options:
   --from FILES         saved "npm run -s bench -- --json" outputs, comma-separated (runs of
                        other scenarios at the same commit, read as one run); default: run the
                        bench now: npm run -s bench -- ${BENCH_ARGS.join(' ')}
-  --bench-commit SHA   the commit that saved output was measured at (needed when its JSON has
-                       no meta.commit)
+  --bench-commit SHA   the commit the saved outputs were measured at (needed when their JSON
+                       has no meta.commit; overrides it when given)
   --bench-command CMD  the command that printed it (default: npm run -s bench -- --json)
   --report-window MIN  the daily report runs within this many minutes (default ${DEFAULT_SWEEP.report.windowMinutes})
   --out DIR            where to write the JSON and the charts (default docs/site-scale)
@@ -97,7 +97,11 @@ async function main(): Promise<number> {
               .join(','),
           },
         };
-  const output = mergeBenchOutputs((Array.isArray(raw) ? raw : [raw]).map(parseBenchOutput));
+  const outputs = (Array.isArray(raw) ? raw : [raw]).map(parseBenchOutput);
+  // --bench-commit names what the runs measured, overriding what they say: the bench prints the
+  // commit HEAD is at when it ends, which in a shared working tree may not be the code it ran.
+  if (values['bench-commit'] !== undefined) for (const o of outputs) delete o.meta?.commit;
+  const output = mergeBenchOutputs(outputs);
   // A bench output that names its commit (meta.commit) needs no --bench-commit.
   bench.commit ||= output.meta?.commit ?? '';
   if (bench.commit === '') {
