@@ -94,7 +94,9 @@ function runWorkers(
       (slice) =>
         new Promise<void>((resolve, reject) => {
           const child = fork(path.join(__dirname, 'worker.ts'), [slice.join(','), JSON.stringify(options)], {
-            execArgv: ['--import', 'tsx'],
+            // A larger young generation: a run allocates much short-lived JSON, and scavenging
+            // it took some 4 % less CPU per seed with 16 MB semi-spaces (seeds 2 to 41, twice).
+            execArgv: ['--max-semi-space-size=16', '--import', 'tsx'],
             stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
           });
           child.on('message', (message: WorkerMessage) => {
