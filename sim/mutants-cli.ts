@@ -107,15 +107,21 @@ async function main(): Promise<number> {
   }
   const seedsOf = (m: ClassicMutant) =>
     search === undefined ? m.seeds : Array.from({ length: search }, (_, i) => from + i);
-  const runs: MutantRun[] = mutants.map((m) => ({
+  // Without --search, a mutant recorded as not caught has no seeds to run: it is only reported.
+  const skipped = search === undefined ? mutants.filter((m) => m.seeds.length === 0) : [];
+  if (!values.json)
+    for (const m of skipped)
+      process.stdout.write(`${m.name}: not caught, as recorded: ${m.notCaught ?? ''}\n`);
+  const runnable = mutants.filter((m) => !skipped.includes(m));
+  const runs: MutantRun[] = runnable.map((m) => ({
     mutant: m,
     domain: m.domain ?? 'issues',
     seeds: seedsOf(m),
     ...(search === undefined ? {} : { stopAfter: find }),
   }));
   if (values.control) {
-    for (const domain of new Set(mutants.map((m) => m.domain ?? 'issues'))) {
-      const seeds = [...new Set(mutants.filter((m) => (m.domain ?? 'issues') === domain).flatMap(seedsOf))];
+    for (const domain of new Set(runnable.map((m) => m.domain ?? 'issues'))) {
+      const seeds = [...new Set(runnable.filter((m) => (m.domain ?? 'issues') === domain).flatMap(seedsOf))];
       runs.push({ domain, seeds });
     }
   }
