@@ -10,6 +10,7 @@ import {
   outsideInvocation,
   runInInvocation,
   type FetchDescriptor,
+  type ForgeRuntimeView,
   type InvocationHost,
 } from './kernel/invocation.js';
 import { ZERO_LATENCY, type LatencyModel } from './kernel/latency.js';
@@ -38,7 +39,7 @@ import {
 } from './functions/app-modules.js';
 import type { KvsInspector } from './kvs/kvs-emulator.js';
 import { serveStargateGraphql } from './functions/stargate-graphql.js';
-import { RealtimeEmulator } from './realtime/realtime-emulator.js';
+import { LOCAL_INSTALLATION_ID, RealtimeEmulator } from './realtime/realtime-emulator.js';
 
 export interface RuntimeOptions {
   /** The app folder holding `manifest.yml` and `src/`. Default: the current directory. */
@@ -289,6 +290,22 @@ export class LocalForgeRuntime implements InvocationHost {
   /** Makes the next invocation of `functionKey` die right after its Nth storage call. */
   crashNextInvocation(functionKey: string, afterStorageCalls: number): void {
     this.functions.crashNextInvocation(functionKey, afterStorageCalls);
+  }
+
+  forgeRuntime(invocation: Invocation): ForgeRuntimeView {
+    return {
+      contextAri: this.site.installContext,
+      appContext: {
+        // `getAppContext()` builds `ari:cloud:ecosystem::app/{appId}` from it: the id alone.
+        appId: this.manifest.appId.slice(this.manifest.appId.lastIndexOf('/') + 1),
+        appVersion: '1.0.0',
+        environmentId: this.site.environmentId,
+        environmentType: this.site.environmentType,
+        installationId: LOCAL_INSTALLATION_ID,
+        invocationId: invocation.id,
+        permissions: { scopes: [...(this.manifest.raw.permissions?.scopes ?? [])], external: {} },
+      },
+    };
   }
 
   appLog(invocation: Invocation, level: string, text: string): void {

@@ -18,6 +18,24 @@ export interface InvocationHost {
   ): Promise<Response>;
   /** Receives what app code writes to `console` inside the invocation (Forge keeps it as app logs). */
   appLog(invocation: Invocation, level: string, text: string): void;
+  /** What `__forge_runtime__` says about the app and its site while `invocation` runs. */
+  forgeRuntime?(invocation: Invocation): ForgeRuntimeView;
+}
+
+/** The parts of Forge's runtime object that depend on the app and the installation. */
+export interface ForgeRuntimeView {
+  /** The installation's ARI, sent by `@forge/storage` 1.x with each call. */
+  contextAri: string;
+  /** Read by `getAppContext()` of `@forge/api` and by `webTrigger` (appId, environmentId). */
+  appContext: {
+    appId: string;
+    appVersion: string;
+    environmentId: string;
+    environmentType: string;
+    installationId: string;
+    invocationId: string;
+    permissions: { scopes: string[]; external: Record<string, unknown> };
+  };
 }
 
 /** The first argument of `global.__forge_fetch__`, as the `@forge/*` packages send it. */

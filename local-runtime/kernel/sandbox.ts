@@ -57,19 +57,31 @@ export function installSandbox(): void {
   // `@forge/api` 3.x/4.x send their product and storage requests through node-fetch instead.
   installForgeAgentTransport(() => globalThis.__forge_fetch__!);
   // Enough of Forge's runtime object for `@forge/api` helpers that read it; `kvs` stays unset so
-  // `@forge/kvs` takes the `__forge_fetch__` path. `contextAri` is what `@forge/storage` 1.x sends
-  // with each call (`@forge/api` 3.x/4.x); `aaid` is the user `authorize()` of 3.x checks.
+  // `@forge/kvs` takes the `__forge_fetch__` path. The app and site parts come from the runtime the
+  // current invocation belongs to, so two runtimes in one process each see their own app and site.
+  // `contextAri` is what `@forge/storage` 1.x sends with each call (`@forge/api` 3.x/4.x); `aaid`
+  // is the user `authorize()` of 3.x checks.
+  const view = () => {
+    const invocation = currentInvocation();
+    return invocation?.host.forgeRuntime?.(invocation);
+  };
   globalThis.__forge_runtime__ = {
-    contextAri: `ari:cloud:jira::site/${LOCAL_CLOUD_ID}`,
+    get contextAri() {
+      return view()?.contextAri ?? `ari:cloud:jira::site/${LOCAL_CLOUD_ID}`;
+    },
     get aaid() {
       return currentInvocation()?.accountId;
     },
-    appContext: {
-      appId: 'local-app',
-      appVersion: '1.0.0',
-      environmentId: 'local',
-      environmentType: 'DEVELOPMENT',
-      installationId: 'local-installation',
+    get appContext() {
+      return (
+        view()?.appContext ?? {
+          appId: 'local-app',
+          appVersion: '1.0.0',
+          environmentId: 'local',
+          environmentType: 'DEVELOPMENT',
+          installationId: 'local-installation',
+        }
+      );
     },
     lambdaContext: {},
     metrics: {
