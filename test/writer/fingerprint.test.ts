@@ -27,6 +27,13 @@ describe('command fingerprint', () => {
     expect(fingerprint()).toBe(fingerprint());
   });
 
+  it('stays the same across deployments: SHA-256 of the canonical JSON (keys sorted), first 16 hex', () => {
+    // Receipts and id claims written by the previous deployment must still match a retry after a
+    // redeploy. Computed by hand: printf '%s' '<json below>' | sha256sum | cut -c1-16
+    // {"partition":"10001","payload":{"itemId":"a1","meta":{"at":5,"by":"u1"},"tags":["x","y"],"text":"Plan"},"type":"checklist.add"}
+    expect(fingerprint()).toBe('29b47133d3fe87a1');
+  });
+
   it('ignores when, where from and under which id a retry is sent', () => {
     expect(
       fingerprint({ commandId: 'cmd-fingerprint-2', issuedAt: 9_999, source: 'replay', expectedVersion: 3 }),
