@@ -131,4 +131,21 @@ describe('loss paths', () => {
     await rt.runUntilIdle();
     expect(cmds.map((c) => storedReceipt(rt, c.commandId)?.status)).toEqual(['applied', 'applied']);
   });
+
+  it('hands its commands to a new event when storage refuses the dead letter until the window closes', async () => {
+    // npm run sim -- --seed 6817 (at eee0a28): a fan-out's last commands vanished with their
+    // event, which spent its whole window failing to write their dead letters through a storm.
+    rt = await startApp();
+    const cmd = recordActivity('10001');
+    await rt.runAsApp(() => issueWriter.enqueue(cmd, { coalesce: false }));
+    rt.setFaults({ kvs: { rateLimited: 1 } });
+    await rt.advance(25 * HOUR); // the first event's 24 h window has closed
+    expect(storedReceipt(rt, cmd.commandId)).toBeUndefined();
+    rt.setFaults({});
+    await rt.runUntilIdle();
+    expect(storedReceipt(rt, cmd.commandId)).toMatchObject({ status: 'applied', version: 1 });
+    expect(storedIssue(rt, '10001')?.state.activity.counts.updated).toBe(1);
+    expect(rt.metered()['events.dropped']).toBe(0);
+    expect(rt.metered()['events.pushed']).toBe(2); // the enqueue, and one hand-off
+  });
 });

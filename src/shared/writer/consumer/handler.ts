@@ -8,6 +8,8 @@ import { ForgeKvsAPIError } from '@forge/kvs';
 import { sleep } from '../backoff';
 import { DRAIN_BUDGET_MS, DRAIN_IDLE_POLLS, DRAIN_POLL_MS } from '../coalescing';
 import type { WriterConfig } from '../definition';
+import { enqueue } from '../enqueue';
+import type { AnyEnvelope } from '../envelope';
 import { parseCommandEvent } from '../event-body';
 import { describeStorageError } from '../storage-errors';
 import { partitionOf } from '../storage-layout';
@@ -34,6 +36,11 @@ export interface QueueEvent {
 
 /** Recording malformed input is given up when less than this would be left after a retry. */
 const MALFORMED_GIVE_UP_MS = 60_000;
+/**
+ * When storage keeps refusing a dead letter and less than this would be left of the window after
+ * the next retry, the commands move to a new event instead (docs/writer.md#hand-off).
+ */
+export const HAND_OFF_MARGIN_MS = 10 * 60_000;
 
 export type ConsumerHandler = (event: QueueEvent, context?: unknown) => Promise<InvocationError | undefined>;
 
@@ -60,6 +67,29 @@ export function consumerHandler<S>(config: WriterConfig<S>): ConsumerHandler {
       await deadLetterCommands(config, commands, reason, attempt, { replay: parsed.replay });
       console.warn(`Dead-lettered ${commands.length} command(s) after ${attempt} attempt(s): ${reason}`);
     };
+    // Storage refused the dead letter. With time for another retry, retry; with the window closing,
+    // push the commands as a new event, whose window starts afresh (a push does not touch storage),
+    // rather than let Forge drop them with this one. Receipts keep a command that is also settled
+    // meanwhile from being applied twice.
+    const retryOrHandOff = async (
+      commands: AnyEnvelope[],
+      error: unknown,
+      next: Omit<RetryData, 'attempt'>,
+      delay: number,
+    ): Promise<InvocationError | undefined> => {
+      if (commands.length > 0 && retry.remainingMs - delay * 1000 < HAND_OFF_MARGIN_MS) {
+        try {
+          await enqueue(config, commands, { coalesce: false, ...(parsed.replay ? { replay: true } : {}) });
+          console.warn(
+            `Handed ${commands.length} command(s) to a new event: the window is closing and dead-lettering failed (${describeStorageError(error)})`,
+          );
+          return finish(next.settled ?? []);
+        } catch (pushError) {
+          console.error(`Handing off to a new event failed: ${describeStorageError(pushError)}`);
+        }
+      }
+      return retryLater(attempt, error, next, delay);
+    };
     // Every command is settled; only the record of malformed input may still be missing. It is
     // retried every few seconds up to a minute while the window lasts, and given up (logged) only
     // when not even one more retry fits.
@@ -76,10 +106,11 @@ export function consumerHandler<S>(config: WriterConfig<S>): ConsumerHandler {
     // Delivered this often without settling (crashes and time-outs included), or so close to the
     // end of Forge's retention window that a crash now would lose the event: stop trying.
     if (attempt > MAX_ATTEMPTS || (attempt > 1 && retry.remainingMs < DEAD_LETTER_MARGIN_MS)) {
+      const settled = new Set(retry.settled);
+      const left = parsed.commands.filter((c) => !settled.has(c.commandId));
       try {
-        const settled = new Set(retry.settled);
         await deadLetter(
-          parsed.commands.filter((c) => !settled.has(c.commandId)),
+          left,
           `delivered ${attempt} times without settling; ${retry.reason ?? 'crashes or time-outs'}`,
         );
         return finish(parsed.commands.map((c) => c.commandId));
@@ -89,7 +120,7 @@ export function consumerHandler<S>(config: WriterConfig<S>): ConsumerHandler {
           malformedRecorded,
           ...(retry.reason ? { reason: retry.reason } : {}),
         };
-        return retryLater(attempt, error, next, 60);
+        return retryOrHandOff(left, error, next, 60);
       }
     }
 
@@ -125,20 +156,21 @@ export function consumerHandler<S>(config: WriterConfig<S>): ConsumerHandler {
         return undefined;
       } catch (error) {
         const next = { settled: [...result.settled], malformedRecorded, reason: result.permanent };
-        return retryLater(attempt, error, next, 60);
+        return retryOrHandOff(result.unsettled, error, next, 60);
       }
     }
     const reason = result.error
       ? `storage error: ${describeStorageError(result.error)}`
       : `version conflicts persisted after ${result.conflicts} attempts`;
-    let delay = backoffSeconds(attempt);
+    const delay = backoffSeconds(attempt);
     if (mustDeadLetter(attempt, retry.remainingMs, delay)) {
       try {
         await deadLetter(result.unsettled, reason);
         return undefined;
       } catch (error) {
-        console.error(`Dead-lettering failed, retrying in a minute: ${describeStorageError(error)}`);
-        delay = Math.min(delay, 60);
+        console.error(`Dead-lettering failed: ${describeStorageError(error)}`);
+        const next = { settled: [...result.settled], malformedRecorded, reason };
+        return retryOrHandOff(result.unsettled, error, next, Math.min(delay, 60));
       }
     }
     return retryLater(
