@@ -5,6 +5,14 @@ export type { FaultOptions, FaultPlan } from './kernel/faults.js';
 export type { CounterName, CounterSnapshot } from './kernel/counters.js';
 export { COUNTER_GROUPS, Counters } from './kernel/counters.js';
 export type { TraceEntry } from './kernel/trace.js';
+export type {
+  ConsumerDelivery,
+  DeliveryListener,
+  DeliveryOutcomeKind,
+  InjectedFaultKind,
+  InjectedFaults,
+  KvsRequests,
+} from './events/events-emulator.js';
 export type { HandlerSource } from './manifest/handler-loader.js';
 export { HOLD_BACK_MODELS, type HoldBackModel } from './events/hold-back.js';
 export {

@@ -3,6 +3,8 @@
 // drop), the retention window and its extension, concurrency hold-backs, at-least-once duplicates
 // and reordering, and cancellation. It knows nothing of HTTP.
 import type { FunctionRunner, InvokeOutcome } from '../functions/function-runner.js';
+import { noteInjectedFault, tallyOf, watchInvocation } from '../kernel/invocation-tally.js';
+import type { Invocation } from '../kernel/invocation.js';
 import { sampleDelay } from '../kernel/latency.js';
 import type { SeededRandom } from '../kernel/random.js';
 import type { ServiceContext } from '../kernel/service-context.js';
@@ -10,6 +12,7 @@ import { classifyOutcome, MAX_RETRY_DATA_BYTES, PLATFORM_ERROR_REASON } from './
 import { backoffDelay } from './backoff.js';
 import { holdBackDelay, type HoldBackModel } from './hold-back.js';
 import { ConcurrencySlots } from './concurrency-slots.js';
+import type { DeliveryListener, DeliveryOutcomeKind } from './delivery-listener.js';
 import type { JobRegistry } from './job-registry.js';
 import type { PushChains } from './push-chain.js';
 import type { ValidEvent } from './push-validation.js';
@@ -31,6 +34,14 @@ export interface DroppedEventView {
   publishedAt: number;
   droppedAt: number;
   reason: string;
+}
+
+/** One consumer run being watched: when it started and the invocation it ran in. */
+interface WatchedRun {
+  startedAt: number;
+  /** The event's retryCount when this attempt began (a retry planned at its end raises it). */
+  retryCount: number;
+  invocation?: Invocation;
 }
 
 /** What made an attempt necessary: the app's own doing, or the platform's trouble. */
@@ -57,6 +68,7 @@ export class DeliveryEngine {
   private readonly active = new Set<QueuedEvent>();
   private readonly droppedEvents: DroppedEventView[] = [];
   private readonly strandedEvents: DroppedEventView[] = [];
+  private readonly listeners: DeliveryListener[] = [];
   private seq = 0;
   private closed = false;
 
@@ -144,6 +156,15 @@ export class DeliveryEngine {
     return this.strandedEvents;
   }
 
+  /** Calls `listener` after each consumer delivery; returns a function that stops it. */
+  onDelivery(listener: DeliveryListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const at = this.listeners.indexOf(listener);
+      if (at >= 0) this.listeners.splice(at, 1);
+    };
+  }
+
   close(): void {
     this.closed = true;
     for (const event of this.active) event.timer?.cancel();
@@ -222,8 +243,21 @@ export class DeliveryEngine {
     this.trace('deliver', event, { functionKey: event.functionKey });
     if (!event.duplicate && this.deps.random.chance(this.faults().duplicate)) this.scheduleDuplicate(event);
     const forgeEvent = toForgeEvent(event, this.ctx.clock.now(), this.deps.retentionMs);
+    // Watched only when someone listens: otherwise a delivery costs nothing more.
+    const run: WatchedRun | undefined =
+      this.listeners.length > 0
+        ? { startedAt: this.ctx.clock.now(), retryCount: event.retryCount }
+        : undefined;
     const invoke = (): Promise<InvokeOutcome> =>
-      this.deps.functions.invokeConsumer(event.queueName, forgeEvent);
+      this.deps.functions.invokeConsumer(
+        event.queueName,
+        forgeEvent,
+        run &&
+          ((invocation) => {
+            run.invocation = invocation;
+            watchInvocation(invocation);
+          }),
+      );
     // A consumer that cannot even be loaded fails like one that threw.
     void this.deps.chains
       .run(event.chain, invoke)
@@ -231,6 +265,7 @@ export class DeliveryEngine {
       .then((outcome) => {
         if (platformError) this.failInPlatform(event, `after its consumer ${outcome.status}`);
         else this.finish(event, outcome);
+        if (run && !this.closed) this.report(event, run, outcome, platformError);
       });
   }
 
@@ -254,6 +289,25 @@ export class DeliveryEngine {
       event.retentionExtensionMs + delay,
     );
     this.retry(event, PLATFORM_ERROR_REASON, delay, 'platform-error', 'platform');
+  }
+
+  private report(event: QueuedEvent, run: WatchedRun, outcome: InvokeOutcome, platformError: boolean): void {
+    if (outcome.status === 'crashed') noteInjectedFault('crash', run.invocation);
+    if (platformError) noteInjectedFault('platformError', run.invocation);
+    const kind: DeliveryOutcomeKind = platformError ? 'platformError' : classifyOutcome(outcome).kind;
+    const delivery = {
+      eventId: event.eventId,
+      jobId: event.jobId,
+      queueName: event.queueName,
+      body: JSON.parse(event.bodyJson) as Record<string, unknown>,
+      duplicate: event.duplicate,
+      retryCount: run.retryCount,
+      startedAt: run.startedAt,
+      endedAt: this.ctx.clock.now(),
+      outcome: kind,
+      ...tallyOf(run.invocation),
+    };
+    for (const listener of [...this.listeners]) listener(delivery);
   }
 
   /** At-least-once: the same event (same eventId, same retry context) is delivered once more. */

@@ -6,6 +6,7 @@ import type { Invocation } from '../kernel/invocation.js';
 import type { ServiceContext } from '../kernel/service-context.js';
 import type { AppManifest } from '../manifest/app-manifest.js';
 import { DeliveryEngine, type DroppedEventView } from './delivery-engine.js';
+import type { DeliveryListener } from './delivery-listener.js';
 import { serveEvents, type EventsService } from './events-wire.js';
 import { JobRegistry, type JobStats, type JobView } from './job-registry.js';
 import { Publisher } from './publisher.js';
@@ -14,6 +15,14 @@ import { EventRateLimiter } from './rate-limiter.js';
 import type { HoldBackModel } from './hold-back.js';
 
 export type { DroppedEventView } from './delivery-engine.js';
+export type {
+  ConsumerDelivery,
+  DeliveryListener,
+  DeliveryOutcomeKind,
+  InjectedFaultKind,
+  InjectedFaults,
+  KvsRequests,
+} from './delivery-listener.js';
 export type { JobStats, JobView } from './job-registry.js';
 export type { ForgeAsyncEvent, RetryContext } from './queued-event.js';
 export { PLATFORM_RETRY_BACKOFF } from './backoff.js';
@@ -77,6 +86,11 @@ export interface EventsEmulator {
   jobs(): JobView[];
   /** One job's stats, as `getStats()` answers them; undefined for an unknown job. */
   jobStats(jobId: string): JobStats | undefined;
+  /**
+   * Calls `listener` after each consumer delivery (duplicates included) with its outcome and the
+   * faults injected into it; returns a function that stops it. No listener, no cost.
+   */
+  onDelivery(listener: DeliveryListener): () => void;
   close(): void;
 }
 
@@ -165,6 +179,7 @@ export function createEvents(
       const job = jobs.views().find((j) => j.jobId === jobId);
       return job && { success: job.success, inProgress: job.inProgress, failed: job.failed };
     },
+    onDelivery: (listener) => engine.onDelivery(listener),
     close() {
       closed = true;
       engine.close();

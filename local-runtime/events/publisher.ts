@@ -1,5 +1,6 @@
 // The semantics of one publish request (`queue.push`): validation, the cyclic invocation limit,
 // injected push faults, the per-installation rate limit, then acceptance into the delivery engine.
+import { noteInjectedFault } from '../kernel/invocation-tally.js';
 import { sampleDelay } from '../kernel/latency.js';
 import type { SeededRandom } from '../kernel/random.js';
 import type { ServiceContext } from '../kernel/service-context.js';
@@ -75,6 +76,7 @@ export class Publisher {
     const faults = ctx.faults.push;
     if (this.deps.random.chance(faults.serverError)) {
       this.trace({ queue: queueName, job, status: 'serverError' });
+      noteInjectedFault('push.serverError');
       return { kind: 'serverError', message: 'Injected server error' };
     }
     if (
@@ -82,6 +84,7 @@ export class Publisher {
       !this.deps.limiter.tryTake(events.length, ctx.clock.now())
     ) {
       this.trace({ queue: queueName, job, status: 'rateLimited' });
+      noteInjectedFault('push.rateLimited');
       return { kind: 'rateLimited', message: 'Too many events pushed in the last minute' };
     }
     const refused =
@@ -92,6 +95,7 @@ export class Publisher {
     for (const [index, event] of events.entries()) {
       if (!refused.has(index)) acceptedEvents.push({ eventId: this.deps.ids.uuid(), event });
     }
+    if (refused.size > 0) noteInjectedFault('push.partial');
     const eventIds = acceptedEvents.map((e) => e.eventId);
     this.deps.jobs.create(queueName, jobId, eventIds);
     this.trace({

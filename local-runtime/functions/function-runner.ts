@@ -64,17 +64,28 @@ export class FunctionRunner {
    * Runs a queue's consumer on one event, called the way the manifest declares it: a function
    * (`event, context`) or a `@forge/resolver` method (`consumer-call.ts`).
    */
-  invokeConsumer(queueName: string, event: ConsumerEvent): Promise<InvokeOutcome> {
+  invokeConsumer(
+    queueName: string,
+    event: ConsumerEvent,
+    onInvocation?: (invocation: Invocation) => void,
+  ): Promise<InvokeOutcome> {
     const functionKey = this.manifest.consumers.get(queueName);
     if (!functionKey) throw new Error(`No consumer for queue '${queueName}' in manifest.yml`);
-    return this.invoke({
-      kind: 'consumer',
-      functionKey,
-      args: consumerArgs(event, this.manifest.consumerMethods.get(queueName), this.site),
-    });
+    return this.invoke(
+      {
+        kind: 'consumer',
+        functionKey,
+        args: consumerArgs(event, this.manifest.consumerMethods.get(queueName), this.site),
+      },
+      onInvocation,
+    );
   }
 
-  async invoke(request: InvokeRequest): Promise<InvokeOutcome> {
+  /** `onInvocation` sees the invocation before it runs (to read what happened in it afterwards). */
+  async invoke(
+    request: InvokeRequest,
+    onInvocation?: (invocation: Invocation) => void,
+  ): Promise<InvokeOutcome> {
     const definition = this.manifest.functions.get(request.functionKey);
     if (!definition) throw new Error(`No function '${request.functionKey}' in manifest.yml`);
     const handler = await this.handlers.load(definition.handler);
@@ -88,6 +99,7 @@ export class FunctionRunner {
       this.random.fork(id),
       this.planCrash(request.kind, request.functionKey, this.ctx.faults.crash),
     );
+    onInvocation?.(invocation);
     this.ctx.counters.add('functions.invocations');
     this.ctx.trace.record('invoke', { id, kind: request.kind, functionKey: request.functionKey });
 

@@ -4,6 +4,7 @@
 // request does to the data lives in the store modules (routes.ts and the files it uses).
 import type { EntityDefinition } from '../manifest/app-manifest.js';
 import { jsonTextResponse } from '../kernel/http.js';
+import { noteInjectedFault, noteKvsRequest, noteKvsWriteApplied } from '../kernel/invocation-tally.js';
 import { sampleDelay } from '../kernel/latency.js';
 import type { ServiceContext } from '../kernel/service-context.js';
 import type { KvsBackend, Namespace } from './backend.js';
@@ -106,6 +107,7 @@ class KvsService implements KvsEmulator {
       );
     const method = (init?.method ?? 'GET').toUpperCase();
     if (method !== 'POST') return this.refuse({ op: route.op }, new KvsError('METHOD_NOT_ALLOWED'));
+    noteKvsRequest(route.access);
 
     const text = typeof init?.body === 'string' ? init.body : undefined;
     const parsed = parseBody(text);
@@ -121,6 +123,7 @@ class KvsService implements KvsEmulator {
     const knownUnits = route.access === 'write' ? unitsFor(requestBytes, this.quotas.unitBytes) : 0;
     if (!this.quotas.admit(route.access, knownUnits)) {
       this.ctx.counters.add('kvs.rateLimited');
+      noteInjectedFault('kvs.quota');
       return this.refuse(
         detail,
         new KvsError(route.op === 'transaction' ? 'TOO_MANY_REQUESTS' : 'RATE_LIMIT_EXCEEDED'),
@@ -130,22 +133,27 @@ class KvsService implements KvsEmulator {
     const faults = this.ctx.faults.kvs;
     if (this.random.chance(faults.serverError)) {
       this.ctx.counters.add('kvs.injectedErrors');
+      noteInjectedFault('kvs.serverError');
       return this.refuse(detail, new KvsError('INTERNAL_SERVER_ERROR', 'Injected fault: KVS server error'));
     }
     if (this.random.chance(faults.rateLimited)) {
       this.ctx.counters.add('kvs.injectedErrors');
+      noteInjectedFault('kvs.rateLimited');
       this.ctx.counters.add('kvs.rateLimited');
       return this.refuse(detail, new KvsError('RATE_LIMIT_EXCEEDED', 'Injected fault: KVS rate limit'));
     }
     if (this.random.chance(faults.timeout)) {
       this.ctx.counters.add('kvs.injectedErrors');
+      noteInjectedFault('kvs.timeout');
       // The ambiguous outcome apps must survive: the write may or may not have happened.
       const applied = this.random.chance(0.5);
       if (applied) this.serve(route, parsed, requestBytes, detail);
       this.ctx.trace.record('kvs', { ...detail, status: 'timeout', applied });
       throw new Error('KVS request timed out');
     }
-    return this.serve(route, parsed, requestBytes, detail);
+    const response = this.serve(route, parsed, requestBytes, detail);
+    if (route.access === 'write' && response.ok) noteKvsWriteApplied();
+    return response;
   }
 
   close(): void {
