@@ -60,9 +60,12 @@ export async function deadLetterCommands<S>(
       const receipt = loaded.receipts.get(c.commandId);
       return !isSettled(receipt, replay);
     });
-    if (loaded.missing.size > 0) await createStateRecords(config, loaded.missing);
+    // Only the partitions something is still to be written for: settled commands need nothing.
+    const left = new Set(pending.map((c) => partitionOf(config, c)));
+    const missing = new Set([...loaded.missing].filter((id) => left.has(id)));
+    if (missing.size > 0) await createStateRecords(config, missing);
     const failed: AnyEnvelope[] = [];
-    for (const partitionId of partitions) {
+    for (const partitionId of left) {
       const stored = loaded.states.get(partitionId)!;
       const group = pending.filter((c) => partitionOf(config, c) === partitionId);
       failed.push(
