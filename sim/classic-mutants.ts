@@ -76,7 +76,8 @@ export const CLASSIC_MUTANTS: ClassicMutant[] = [
   },
   {
     name: 'settled-ids-ignored-on-retry',
-    breaks: 'a retry applies again the commands whose receipts it has just read as settled',
+    breaks:
+      "commands whose receipts were just read as settled stay pending: the pass still skips them, but a delivery with nothing left to do goes on as if it had work, and on a hot issue drains and commits other events' deposits",
     edits: [
       {
         file: SETTLE,
@@ -84,10 +85,8 @@ export const CLASSIC_MUTANTS: ClassicMutant[] = [
         replace: '      const drain = options.drain;',
       },
     ],
-    seeds: [],
-    caughtBy: [],
-    notCaught:
-      'seeds 1 to 600 of issues: a command applied again needs its receipt written again, on the condition that no settled one exists, so the commit fails and the event is retried until dead-lettered, then replayed; it costs time and dead letters, never an invariant',
+    seeds: [11, 14],
+    caughtBy: ['settled-work-ends'],
   },
   {
     name: 'reload-skipped-on-conflict',

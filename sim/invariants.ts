@@ -20,7 +20,9 @@ export type Invariant =
   | 'exactly-once'
   | 'nothing-vanishes'
   | 'rejections-justified'
-  | 'malformed-recorded';
+  | 'malformed-recorded'
+  /** A cost invariant: a delivery of already-settled work ends at once (settled-work-ends.ts). */
+  | 'settled-work-ends';
 
 /** A domain's model of a partition's state that does not use the writer's reducer. */
 export type IndependentModel = (before: unknown, applied: AppliedCommand[]) => unknown;

@@ -12,6 +12,7 @@ import { checkInvariants, type Violation } from './invariants.js';
 import { newLedger } from './ledger.js';
 import { readRecords } from './records.js';
 import { replayDuringRun, replayUntilSettled, type OperatorLog } from './operator.js';
+import { watchSettledWork } from './settled-work-ends.js';
 import { countShapes, type Shapes } from './shapes.js';
 import { faultsFor, scheduleBrownout, scheduleOutage } from './weather.js';
 
@@ -65,6 +66,7 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
     // Some runs shorten the retention window so that dead-lettering is exercised too.
     events: { retentionMs },
   });
+  const settledWorkViolations = watchSettledWork(rt, writer, seed);
   try {
     const storedBefore = domain.storedBefore?.(random.fork('stored-before'), partitions) ?? new Map();
     rt.setFaults({}); // stored before the run began, in calm weather
@@ -100,15 +102,10 @@ export async function runSeed(seed: number, options: SeedOptions = {}): Promise<
       coalesced: receipts.filter((r) => r.coalesced === true && r.status !== 'pending').length,
       outages: outage ? 1 : 0,
       shapes: countShapes(records, metered, writer, ledger, { concurrencyKey, operator }),
-      violations: checkInvariants(
-        seed,
-        records,
-        metered,
-        writer,
-        ledger,
-        storedBefore,
-        domain.independentModel,
-      ),
+      violations: [
+        ...checkInvariants(seed, records, metered, writer, ledger, storedBefore, domain.independentModel),
+        ...settledWorkViolations(),
+      ],
       ...(options.trace ? { trace: JSON.stringify(rt.trace()) } : {}),
     };
   } finally {
