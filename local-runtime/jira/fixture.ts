@@ -157,6 +157,22 @@ export type JiraFixture = z.input<typeof jiraFixtureSchema>;
 export type JiraUser = z.infer<typeof userSchema>;
 export type JiraProject = z.infer<typeof projectSchema>;
 export type JiraHistory = z.infer<typeof historySchema>;
+
+/** A changelog item for a status change, in Jira's shape (the store's transitions, the fixture maker). */
+export function statusChangeItem(
+  from: { id: string; name: string },
+  to: { id: string; name: string },
+): JiraHistory['items'][number] {
+  return {
+    field: 'status',
+    fieldtype: 'jira',
+    fieldId: 'status',
+    from: from.id,
+    fromString: from.name,
+    to: to.id,
+    toString: to.name,
+  };
+}
 export type JiraIssue = z.infer<typeof issueSchema>;
 export type JiraFixtureComment = z.infer<typeof commentSchema>;
 export type JiraStatus = z.infer<typeof statusSchema>;

@@ -16,6 +16,7 @@ import type {
   JiraTransition,
   JiraUser,
 } from './fixture.js';
+import { statusChangeItem } from './fixture.js';
 import { formatJiraTimestamp } from './jira-dates.js';
 import { JiraWorkflow, STATUS_CATEGORIES } from './jira-workflow.js';
 
@@ -153,17 +154,7 @@ export class JiraStore {
     const actorId = this.actorId(caller);
     const from = this.workflow.statusOf(issue);
     const to = this.workflow.status(transition.to)!;
-    const items: JiraHistory['items'] = [
-      {
-        field: 'status',
-        fieldtype: 'jira',
-        fieldId: 'status',
-        from: from.id,
-        fromString: from.name,
-        to: to.id,
-        toString: to.name,
-      },
-    ];
+    const items: JiraHistory['items'] = [statusChangeItem(from, to)];
     for (const [field, value] of Object.entries(fields)) {
       items.push({
         field,
