@@ -88,6 +88,42 @@ describe('live issue panel', () => {
     await b.page.close();
   });
 
+  it('shows a change applied while it was subscribing, though no later change prompts it', async () => {
+    const issue = { id: '10007', key: 'APP-7' };
+    const version = () =>
+      (app.rt.storage.getEntity('issue-state', issue.id) as { version?: number } | undefined)?.version ?? 0;
+    // Someone else's edit is applied while this panel waits for its Realtime token. Realtime does
+    // not replay it, and nothing changes afterwards that would announce it.
+    let raced = false;
+    let applied!: () => void;
+    const appliedWhileSubscribing = new Promise<void>((resolve) => (applied = resolve));
+    const { page, panel } = await openPanelAs(app, browser, issue.key, 'user-app-dev', {
+      timeout: TIMEOUT,
+      beforeLoad: (p) =>
+        void p.route(/\/api\/invoke\/[^/]+\/getRealtimeToken/, async (route) => {
+          if (!raced) {
+            raced = true;
+            await submitElsewhere(issue, {
+              type: 'checklist.add',
+              payload: { itemId: 'raced', text: 'Applied while subscribing' },
+            });
+            const deadline = Date.now() + TIMEOUT;
+            while (version() < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+            applied();
+          }
+          await route.continue();
+        }),
+    });
+    await appliedWhileSubscribing;
+    expect(version()).toBe(1);
+    await mode(panel, 'live').waitFor({ timeout: TIMEOUT });
+    await panel
+      .getByTestId('checklist-item')
+      .filter({ hasText: 'Applied while subscribing' })
+      .waitFor({ timeout: 5000 });
+    await page.close();
+  });
+
   it('falls back to polling while Realtime fails, shows the change, and stops polling once it is back', async () => {
     const issue = { id: '10006', key: 'APP-6' };
     const b = await openPanel(issue.key, 'user-app-dev');

@@ -91,7 +91,7 @@ export class LiveUpdates {
       const renewIn = Math.max(RESUBSCRIBE_FIRST_MS, grant.expiresAt * 1000 - RENEW_BEFORE_MS - this.now());
       this.renewTimer = this.setTimer(() => void this.start(), renewIn);
       // Changes made while no subscription listened are not replayed: read them once (the first
-      // subscription follows the panel's first load, which has just read them).
+      // subscription comes before the panel's first load, which reads them).
       const first = this.mode === 'connecting';
       this.goLive();
       if (!first) void this.deps.reload();

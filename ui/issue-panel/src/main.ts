@@ -498,8 +498,11 @@ async function start(): Promise<void> {
   const issueKey = (context?.extension as { issue?: { key?: string } } | undefined)?.issue?.key;
   if (issueKey) document.title = `Checklist · ${issueKey}`;
   layout();
-  if (!(await load())) return;
-  void live.start();
+  // Subscribe before the first load: Realtime does not replay, so a change applied between a load
+  // and a later subscription would stay unseen until the next one. Whatever the subscription
+  // misses, the load that follows reads; failing to subscribe falls back to polling.
+  await live.start();
+  if (!(await load())) return live.stop();
   if (state.view?.viewer.canAdminister) {
     const jobs = await call('listReports', { limit: 1 });
     if (jobs.ok && jobs.value.jobs[0]) {
