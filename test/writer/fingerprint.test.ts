@@ -47,6 +47,20 @@ describe('command fingerprint', () => {
     expect(reordered).toBe(fingerprint());
   });
 
+  it('reads undefined in a list as null, as JSON does', () => {
+    const withList = (last: unknown) =>
+      fingerprint({ payload: { itemId: 'a1', text: 'Plan', tags: ['x', last], meta: { by: 'u1', at: 5 } } });
+    expect(withList(undefined)).toBe(withList(null));
+    expect(withList(undefined)).not.toBe(withList(''));
+  });
+
+  it('sorts keys by UTF-16 code unit: digits, then upper case, lower case, non-ASCII', () => {
+    // printf '%s' '{"partition":"10001","payload":{"10":3,"B":2,"Z9":4,"a":1,"a0":5,"é":0},"type":"checklist.add"}' | sha256sum | cut -c1-16
+    const keys = ['é', 'a', 'B', '10', 'Z9', 'a0'];
+    const payload = Object.fromEntries(keys.map((key, i) => [key, i]));
+    expect(fingerprint({ payload })).toBe('22900314f9b2c7e3');
+  });
+
   it('reads a missing payload as an empty one (null)', () => {
     expect(fingerprint({ payload: undefined })).toBe(fingerprint({ payload: null }));
   });
