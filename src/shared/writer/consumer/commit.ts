@@ -35,6 +35,8 @@ const operations = (chunk: CommitChunk) => 1 + chunk.receipts.length;
 /**
  * Packs chunks into as few transactions as the operation limit allows. A partition's second chunk
  * builds on its first, so chunks go in rounds: every partition's first chunk, then every second one.
+ * A chunk is at most the limit (settle-pass.ts), so only a transaction holding one can be full, and
+ * every round has a chunk (rounds count to the longest partition's).
  */
 export function packTransactions<S>(chunksByPartition: CommitChunk<S>[][]): Transaction<S>[] {
   const transactions: Transaction<S>[] = [];
@@ -45,7 +47,7 @@ export function packTransactions<S>(chunksByPartition: CommitChunk<S>[][]): Tran
     for (const chunks of chunksByPartition) {
       const chunk = chunks[round];
       if (!chunk) continue;
-      if (used + operations(chunk) > TRANSACTION_LIMIT && current.length > 0) {
+      if (used + operations(chunk) > TRANSACTION_LIMIT) {
         transactions.push(current);
         current = [];
         used = 0;
@@ -53,7 +55,7 @@ export function packTransactions<S>(chunksByPartition: CommitChunk<S>[][]): Tran
       current.push(chunk);
       used += operations(chunk);
     }
-    if (current.length > 0) transactions.push(current);
+    transactions.push(current);
   }
   return transactions;
 }
