@@ -2,7 +2,12 @@
 // error is read: which failures count as a conflict, and the one line that names it in a reason.
 import { ForgeKvsAPIError } from '@forge/kvs';
 import { describe, expect, it } from 'vitest';
-import { readRetryState, RETENTION_MS } from '../../src/shared/writer/consumer/retry-policy.js';
+import {
+  encodeRetryData,
+  mustDeadLetter,
+  readRetryState,
+  RETENTION_MS,
+} from '../../src/shared/writer/consumer/retry-policy.js';
 import {
   describeStorageError,
   isCommitConflict,
@@ -35,6 +40,49 @@ describe('retry state', () => {
       settled: ['cmd-a'],
     });
     expect(readRetryState({ retryCount: 4 })).toEqual({ attempt: 4, remainingMs: RETENTION_MS });
+  });
+});
+
+describe('retry policy', () => {
+  const HOUR = 60 * 60 * 1000;
+
+  it("assumes Forge's 24-hour window, and dead-letters once a retry would leave under 2 hours of it", () => {
+    expect(readRetryState(undefined).remainingMs).toBe(24 * HOUR);
+    // Exactly 2 hours left after the wait is still enough; a millisecond less is not.
+    expect(mustDeadLetter(1, 2 * HOUR + 900_000, 900)).toBe(false);
+    expect(mustDeadLetter(1, 2 * HOUR + 899_999, 900)).toBe(true);
+    expect(mustDeadLetter(1, 24 * HOUR, 900)).toBe(false);
+    expect(mustDeadLetter(39, 24 * HOUR, 1)).toBe(false);
+    expect(mustDeadLetter(40, 24 * HOUR, 1)).toBe(true);
+  });
+
+  it('keeps the reason a delivery gave (up to 300 characters), and reads a longer one as no retry data', () => {
+    expect(readRetryState({ retryData: { attempt: 2, reason: 'conflict' } })).toMatchObject({
+      attempt: 2,
+      reason: 'conflict',
+    });
+    expect(readRetryState({ retryData: { attempt: 2, reason: 'x'.repeat(300) } }).attempt).toBe(2);
+    expect(readRetryState({ retryData: { attempt: 2, reason: 'x'.repeat(301) } }).attempt).toBe(0);
+  });
+
+  it("carries settled ids while retryData fits Forge's 4 KB, counting bytes, and drops the newest first", () => {
+    expect(encodeRetryData({ attempt: 1 })).toEqual({ attempt: 1, settled: [] });
+    const bytes = (data: object) => Buffer.byteLength(JSON.stringify(data));
+    // Ids that fill the 3,500-byte budget exactly are all kept...
+    const ids = Array.from({ length: 50 }, (_, i) => `cmd-${String(i).padStart(60, '0')}`);
+    const fitting = ids.slice(0, 50);
+    while (bytes({ attempt: 1, settled: fitting }) > 3500) fitting.pop();
+    const last = fitting.length - 1;
+    fitting[last] = fitting[last] + 'x'.repeat(3500 - bytes({ attempt: 1, settled: fitting }));
+    expect(bytes({ attempt: 1, settled: fitting })).toBe(3500);
+    expect(encodeRetryData({ attempt: 1, settled: [...fitting] }).settled).toEqual(fitting);
+    // ...one byte more drops the last id, and only it.
+    const over = [...fitting.slice(0, last), fitting[last] + 'y'];
+    expect(encodeRetryData({ attempt: 1, settled: over }).settled).toEqual(fitting.slice(0, last));
+    // A non-ASCII id counts its UTF-8 bytes, not its characters.
+    const wide = encodeRetryData({ attempt: 1, settled: ['é'.repeat(1000), 'é'.repeat(1000)] });
+    expect(wide.settled).toHaveLength(1);
+    expect(bytes(wide)).toBeLessThanOrEqual(3500);
   });
 });
 

@@ -59,9 +59,11 @@ export function mustDeadLetter(attempt: number, remainingMs: number, retryAfterS
   return attempt >= MAX_ATTEMPTS || remainingMs - retryAfterSeconds * 1000 < DEAD_LETTER_MARGIN_MS;
 }
 
+/** Forge's limit is on bytes: an id with non-ASCII characters takes more than its length. */
+const encodedBytes = (data: RetryData) => Buffer.byteLength(JSON.stringify(data));
+
 export function encodeRetryData(data: RetryData): RetryData {
-  const settled = data.settled ?? [];
-  while (settled.length > 0 && JSON.stringify({ ...data, settled }).length > RETRY_DATA_BUDGET_BYTES)
-    settled.pop();
+  const settled = [...(data.settled ?? [])];
+  while (settled.length > 0 && encodedBytes({ ...data, settled }) > RETRY_DATA_BUDGET_BYTES) settled.pop();
   return { ...data, settled };
 }
