@@ -124,7 +124,8 @@ export async function settleCommands<S>(
   try {
     if (options.drain?.when === 'always') await takeDeposits(options.drain.partitionId);
     for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0 && failures.length > 0) await sleep(backoffMs(BACKOFF.conflict, attempt - 1));
+      // Only a round after the first can follow failures.
+      if (failures.length > 0) await sleep(backoffMs(BACKOFF.conflict, attempt - 1));
       const byPartition = groupByPartition(config, pending);
       const loaded = await loadStatesAndReceipts(
         config,
@@ -241,9 +242,9 @@ async function announce<S>(config: WriterConfig<S>, committed: readonly Committe
 }
 
 function failedCommit<S>(transaction: Transaction<S>, error: unknown): FailedCommit {
+  // A transaction holds one chunk per partition (one round of packTransactions).
   const expected = new Map<string, Expected>();
-  for (const chunk of transaction)
-    if (!expected.has(chunk.partitionId)) expected.set(chunk.partitionId, chunk.expected);
+  for (const chunk of transaction) expected.set(chunk.partitionId, chunk.expected);
   return { expected, commandIds: transaction.flatMap((c) => c.receipts.map((r) => r.commandId)), error };
 }
 
