@@ -16,9 +16,9 @@ export default defineConfig({
     // manifest with @forge/manifest, no writer code, and still runs in npm test.
     testNamePattern: /^(?!.*passes @forge\/manifest's full validation)/,
     sequence: { sequencer: ShortestFirstSequencer },
-    // One module graph for every test file of a mutant's run: each file re-importing the local
-    // runtime cost seconds per mutant (the dry run's overhead fell from 18.6 s to 3.5 s).
-    isolate: false,
+    // Per-file isolation stays on (vitest's default): without it the module graph outlives a run,
+    // so a mutant in module-level code (a constant, a schema) is never activated and survives
+    // falsely (docs/mutation-testing.md).
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
