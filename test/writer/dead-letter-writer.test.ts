@@ -1,15 +1,121 @@
 // The dead-letter writer on commands settled meanwhile: it leaves them, and stores nothing for them
 // (found by the simulation's settled-work-ends check: a redelivery of dead-lettered commands created
 // an empty record for each issue they named).
-import { afterEach, describe, expect, it } from 'vitest';
+import { kvs } from '@forge/kvs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LocalForgeRuntime } from '../../local-runtime/index.js';
 import { issueWriter } from '../../src/shared/issue-data/issue-writer.js';
-import { deadLetterCommands } from '../../src/shared/writer/consumer/dead-letter-writer.js';
+import { deadLetterCommands, recordMalformed } from '../../src/shared/writer/consumer/dead-letter-writer.js';
+import { deadLetterKey, type AnyEnvelope } from '../../src/shared/writer/index.js';
 import { recordActivity, startApp, storedIssue, storedReceipt } from './harness.js';
 
 describe('dead-letter writer', () => {
   let rt: LocalForgeRuntime;
-  afterEach(() => rt?.close());
+  afterEach(() => {
+    vi.restoreAllMocks();
+    rt?.close();
+  });
+
+  const config = issueWriter.config;
+  const letter = (id: string) =>
+    rt.storage.getEntity(config.entities.deadLetter, deadLetterKey(id)) as
+      { status: string; envelope: { raw?: string }; issueId?: string } | undefined;
+
+  /** Records the command ids each transaction wrote letters for; `fail(n)` makes transaction n fail. */
+  function watchTransactions(fail: (n: number) => boolean = () => false): string[][] {
+    const seen: string[][] = [];
+    const transact = kvs.transact.bind(kvs);
+    vi.spyOn(kvs, 'transact').mockImplementation(() => {
+      const tx = transact();
+      const ids: string[] = [];
+      const n = seen.push(ids) - 1;
+      const set = tx.set.bind(tx);
+      tx.set = ((key: string, value: unknown, entity?: { entityName: string }, options?: unknown) => {
+        if (entity?.entityName === config.entities.deadLetter) ids.push(key);
+        return set(key, value as never, entity as never, options as never);
+      }) as typeof tx.set;
+      const execute = tx.execute.bind(tx);
+      tx.execute = (() => (fail(n) ? Promise.reject(new Error('refused')) : execute())) as typeof tx.execute;
+      return tx;
+    });
+    return seen;
+  }
+  const keysOf = (cmds: AnyEnvelope[]) => cmds.map((c) => deadLetterKey(c.commandId));
+
+  it('writes 12 commands per transaction, each delivery starting at another group', async () => {
+    rt = await startApp();
+    const cmds = Array.from({ length: 30 }, () => recordActivity('10001'));
+    const seen = watchTransactions();
+    // Delivery 1 starts at the second group: a crash loop that dies after one write still moves on.
+    await rt.runAsApp(() => deadLetterCommands(config, cmds, 'kept failing', 1));
+    expect(seen).toEqual([
+      keysOf(cmds.slice(12, 24)),
+      keysOf([...cmds.slice(24), ...cmds.slice(0, 6)]),
+      keysOf(cmds.slice(6, 12)),
+    ]);
+    seen.length = 0;
+    await rt.runAsApp(() => deadLetterCommands(config, cmds, 'again', 5));
+    // 5 % 3 groups = the third group first (its refused write finds every command settled already).
+    expect(seen[0]).toEqual(keysOf([...cmds.slice(24), ...cmds.slice(0, 6)]));
+    for (const cmd of cmds) expect(storedReceipt(rt, cmd.commandId)?.status).toBe('dead-lettered');
+  });
+
+  it('retries refused groups per issue, checked against the issue, up to three rounds, then throws', async () => {
+    rt = await startApp();
+    const [a, b] = [recordActivity('10001'), recordActivity('10002')];
+    const seen = watchTransactions((n) => n === 0);
+    await rt.runAsApp(() => deadLetterCommands(config, [a, b], 'kept failing', 1));
+    // The first write fails; the next round writes one transaction per issue.
+    expect(seen).toEqual([keysOf([a, b]), keysOf([a]), keysOf([b])]);
+    expect(storedReceipt(rt, a.commandId)?.status).toBe('dead-lettered');
+    expect(storedReceipt(rt, b.commandId)?.status).toBe('dead-lettered');
+
+    vi.restoreAllMocks();
+    const c = recordActivity('10003');
+    const always = watchTransactions(() => true);
+    await expect(rt.runAsApp(() => deadLetterCommands(config, [c], 'kept failing', 1))).rejects.toThrow(
+      'could not dead-letter 1 command(s)',
+    );
+    expect(always).toHaveLength(4);
+  });
+
+  it('records malformed input in transactions of 25, with its issue when it names one, for 30 days', async () => {
+    rt = await startApp();
+    const items = Array.from({ length: 30 }, (_, index) => ({
+      index,
+      reason: 'bad',
+      raw: index === 0 ? { issueId: '10001', type: 'x' } : index === 1 ? 'just text' : undefined,
+    }));
+    const seen = watchTransactions();
+    await rt.runAsApp(() => recordMalformed(config, 'evt-9', items));
+    expect(seen.map((ids) => ids.length)).toEqual([25, 5]);
+    seen.length = 0;
+    await rt.runAsApp(() => recordMalformed(config, 'evt-8', items.slice(0, 25)));
+    expect(seen.map((ids) => ids.length)).toEqual([25]);
+    expect(letter('malformed:evt-9:0')).toMatchObject({ status: 'malformed', issueId: '10001' });
+    expect(letter('malformed:evt-9:1')?.issueId).toBeUndefined();
+    expect(letter('malformed:evt-9:1')?.envelope.raw).toBe('"just text"');
+    expect(letter('malformed:evt-9:2')?.envelope.raw).toBe('undefined');
+    await rt.advance(30 * 24 * 60 * 60 * 1000 + 60_000);
+    expect(letter('malformed:evt-9:0')).toBeUndefined();
+  });
+
+  it('keeps the first 8 KB of malformed input, and input JSON cannot write as text', async () => {
+    rt = await startApp();
+    const circular: Record<string, unknown> = { issueId: '10001' };
+    circular['self'] = circular;
+    await rt.runAsApp(() =>
+      recordMalformed(config, 'evt-10', [
+        { index: 0, reason: 'too long', raw: { text: 'x'.repeat(20_000) } },
+        { index: 1, reason: 'circular', raw: circular },
+      ]),
+    );
+    expect(letter('malformed:evt-10:0')?.envelope.raw).toHaveLength(8 * 1024);
+    expect(letter('malformed:evt-10:1')).toMatchObject({
+      issueId: '10001',
+      envelope: { raw: '[object Object]' },
+    });
+  });
 
   it('creates no record for an issue whose commands are all settled already', async () => {
     rt = await startApp();
