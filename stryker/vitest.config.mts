@@ -9,7 +9,12 @@ export default defineConfig({
   test: {
     root: fileURLToPath(new URL('..', import.meta.url)),
     // The writer's tests, and the consumer's own addition: what it publishes after each commit.
-    include: ['test/writer/**/*.test.ts', 'test/producers/realtime-changes.test.ts', 'stryker/**/*.test.ts'],
+    include: [
+      'test/writer/**/*.test.ts',
+      'test/producers/realtime-changes.test.ts',
+      'test/producers/change-publisher.test.ts',
+      'stryker/**/*.test.ts',
+    ],
     // The long simulation and the hand-written classic mutants (each runs many seeds) stay in npm test.
     exclude: ['test/writer/simulation.test.ts', 'test/writer/classic-mutants.test.ts'],
     // Stryker runs vitest in worker threads, where process.chdir() throws; that one test checks the

@@ -54,7 +54,6 @@ export async function publishCommit(commit: Committed<IssueEnvelope>): Promise<v
 }
 
 function describe(errors: unknown): string {
-  if (!Array.isArray(errors) || errors.length === 0) return 'no reason given';
-  const first = errors[0] as { message?: unknown } | undefined;
+  const first = (Array.isArray(errors) ? errors[0] : undefined) as { message?: unknown } | undefined;
   return typeof first?.message === 'string' ? first.message : 'no reason given';
 }
