@@ -9,6 +9,7 @@ import { issueWriter } from '../../src/shared/issue-data/issue-writer.js';
 import { deadLetterKey, type AnyEnvelope, type QueueEvent } from '../../src/shared/writer/index.js';
 import type { RetryContext } from '../../src/shared/writer/consumer/retry-policy.js';
 import { fingerprintOf } from '../../src/shared/writer/fingerprint.js';
+import { commitElsewhere, interceptTransactions } from './intercepted-transactions.js';
 import { envelopeFor, recordActivity, startApp, storedIssue, storedReceipt } from './harness.js';
 
 const HOUR = 60 * 60 * 1000;
@@ -53,42 +54,18 @@ describe('consumer handler', () => {
    * (`commits`), with the given error, while `when()` says so.
    */
   function failWrites(which: { letters?: unknown; commits?: unknown }, when: () => boolean = () => true) {
-    const transact = kvs.transact.bind(kvs);
-    vi.spyOn(kvs, 'transact').mockImplementation(() => {
-      const tx = transact();
-      const targets = new Set<string>();
-      const set = tx.set.bind(tx);
-      tx.set = ((key: string, value: unknown, entity?: { entityName: string }, options?: unknown) => {
-        if (entity) targets.add(entity.entityName);
-        return set(key, value as never, entity as never, options as never);
-      }) as typeof tx.set;
-      const execute = tx.execute.bind(tx);
-      tx.execute = (() => {
-        const error = targets.has(entities.deadLetter) ? which.letters : which.commits;
-        return error !== undefined && when() ? Promise.reject(error) : execute();
-      }) as typeof tx.execute;
-      return tx;
+    interceptTransactions((tx) => {
+      const letters = tx.writes.some((write) => write.entityName === entities.deadLetter);
+      const error = letters ? which.letters : which.commits;
+      return error !== undefined && when() ? Promise.reject(error) : tx.execute();
     });
   }
 
   /** Every commit of this issue meets a competing one first. */
   function competeOnEveryCommit(issueId: string) {
-    const transact = kvs.transact.bind(kvs);
-    vi.spyOn(kvs, 'transact').mockImplementation(() => {
-      const tx = transact();
-      const execute = tx.execute.bind(tx);
-      tx.execute = (async () => {
-        const entity = kvs.entity<{ version: number; updatedAt: number }>(entities.state);
-        const stored = await entity.get(issueId);
-        if (stored)
-          await entity.set(issueId, {
-            ...stored,
-            version: stored.version + 1,
-            updatedAt: stored.updatedAt + 1,
-          });
-        return execute();
-      }) as typeof tx.execute;
-      return tx;
+    interceptTransactions(async (tx) => {
+      await commitElsewhere(issueWriter.config, issueId);
+      return tx.execute();
     });
   }
 

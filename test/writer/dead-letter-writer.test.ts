@@ -1,13 +1,13 @@
 // The dead-letter writer on commands settled meanwhile: it leaves them, and stores nothing for them
 // (found by the simulation's settled-work-ends check: a redelivery of dead-lettered commands created
 // an empty record for each issue they named).
-import { kvs } from '@forge/kvs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LocalForgeRuntime } from '../../local-runtime/index.js';
 import { issueWriter } from '../../src/shared/issue-data/issue-writer.js';
 import { deadLetterCommands, recordMalformed } from '../../src/shared/writer/consumer/dead-letter-writer.js';
 import { deadLetterKey, type AnyEnvelope } from '../../src/shared/writer/index.js';
 import { recordActivity, startApp, storedIssue, storedReceipt } from './harness.js';
+import { interceptTransactions, type InterceptedTransaction } from './intercepted-transactions.js';
 
 describe('dead-letter writer', () => {
   let rt: LocalForgeRuntime;
@@ -21,25 +21,12 @@ describe('dead-letter writer', () => {
     rt.storage.getEntity(config.entities.deadLetter, deadLetterKey(id)) as
       { status: string; envelope: { raw?: string }; issueId?: string } | undefined;
 
-  /** Records the command ids each transaction wrote letters for; `fail(n)` makes transaction n fail. */
-  function watchTransactions(fail: (n: number) => boolean = () => false): string[][] {
-    const seen: string[][] = [];
-    const transact = kvs.transact.bind(kvs);
-    vi.spyOn(kvs, 'transact').mockImplementation(() => {
-      const tx = transact();
-      const ids: string[] = [];
-      const n = seen.push(ids) - 1;
-      const set = tx.set.bind(tx);
-      tx.set = ((key: string, value: unknown, entity?: { entityName: string }, options?: unknown) => {
-        if (entity?.entityName === config.entities.deadLetter) ids.push(key);
-        return set(key, value as never, entity as never, options as never);
-      }) as typeof tx.set;
-      const execute = tx.execute.bind(tx);
-      tx.execute = (() => (fail(n) ? Promise.reject(new Error('refused')) : execute())) as typeof tx.execute;
-      return tx;
-    });
-    return seen;
-  }
+  /** Intercepts transactions, making transaction n fail when `fail(n)` says so. */
+  const watchTransactions = (fail: (n: number) => boolean = () => false) =>
+    interceptTransactions((tx) => (fail(tx.n) ? Promise.reject(new Error('refused')) : tx.execute()));
+  /** The dead-letter keys each transaction wrote. */
+  const lettersOf = (made: InterceptedTransaction[]) =>
+    made.map((tx) => tx.writes.filter((w) => w.entityName === config.entities.deadLetter).map((w) => w.key));
   const keysOf = (cmds: AnyEnvelope[]) => cmds.map((c) => deadLetterKey(c.commandId));
 
   it('writes 12 commands per transaction, each delivery starting at another group', async () => {
@@ -48,7 +35,7 @@ describe('dead-letter writer', () => {
     const seen = watchTransactions();
     // Delivery 1 starts at the second group: a crash loop that dies after one write still moves on.
     await rt.runAsApp(() => deadLetterCommands(config, cmds, 'kept failing', 1));
-    expect(seen).toEqual([
+    expect(lettersOf(seen)).toEqual([
       keysOf(cmds.slice(12, 24)),
       keysOf([...cmds.slice(24), ...cmds.slice(0, 6)]),
       keysOf(cmds.slice(6, 12)),
@@ -56,7 +43,7 @@ describe('dead-letter writer', () => {
     seen.length = 0;
     await rt.runAsApp(() => deadLetterCommands(config, cmds, 'again', 5));
     // 5 % 3 groups = the third group first (its refused write finds every command settled already).
-    expect(seen[0]).toEqual(keysOf([...cmds.slice(24), ...cmds.slice(0, 6)]));
+    expect(lettersOf(seen)[0]).toEqual(keysOf([...cmds.slice(24), ...cmds.slice(0, 6)]));
     for (const cmd of cmds) expect(storedReceipt(rt, cmd.commandId)?.status).toBe('dead-lettered');
   });
 
@@ -66,7 +53,7 @@ describe('dead-letter writer', () => {
     const seen = watchTransactions((n) => n === 0);
     await rt.runAsApp(() => deadLetterCommands(config, [a, b], 'kept failing', 1));
     // The first write fails; the next round writes one transaction per issue.
-    expect(seen).toEqual([keysOf([a, b]), keysOf([a]), keysOf([b])]);
+    expect(lettersOf(seen)).toEqual([keysOf([a, b]), keysOf([a]), keysOf([b])]);
     expect(storedReceipt(rt, a.commandId)?.status).toBe('dead-lettered');
     expect(storedReceipt(rt, b.commandId)?.status).toBe('dead-lettered');
 
@@ -88,10 +75,10 @@ describe('dead-letter writer', () => {
     }));
     const seen = watchTransactions();
     await rt.runAsApp(() => recordMalformed(config, 'evt-9', items));
-    expect(seen.map((ids) => ids.length)).toEqual([25, 5]);
+    expect(lettersOf(seen).map((ids) => ids.length)).toEqual([25, 5]);
     seen.length = 0;
     await rt.runAsApp(() => recordMalformed(config, 'evt-8', items.slice(0, 25)));
-    expect(seen.map((ids) => ids.length)).toEqual([25]);
+    expect(lettersOf(seen).map((ids) => ids.length)).toEqual([25]);
     expect(letter('malformed:evt-9:0')).toMatchObject({ status: 'malformed', issueId: '10001' });
     expect(letter('malformed:evt-9:1')?.issueId).toBeUndefined();
     expect(letter('malformed:evt-9:1')?.envelope.raw).toBe('"just text"');

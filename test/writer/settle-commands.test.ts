@@ -11,8 +11,8 @@ import type { AnyEnvelope, Committed } from '../../src/shared/writer/index.js';
 import { deposit, HOT_WINDOW_MS } from '../../src/shared/writer/coalescing.js';
 import { createStateRecords } from '../../src/shared/writer/consumer/commit.js';
 import { settleCommands, type SettleOptions } from '../../src/shared/writer/consumer/settle-commands.js';
-import type { StateRecord } from '../../src/shared/writer/storage-layout.js';
 import { envelopeFor, recordActivity, startApp, storedIssue, storedReceipt } from './harness.js';
+import { commitElsewhere, interceptTransactions } from './intercepted-transactions.js';
 
 const config = issueWriter.config;
 type Execute = () => Promise<unknown>;
@@ -37,13 +37,7 @@ describe('settleCommands', () => {
   });
 
   function interceptCommits(onCommit: OnCommit): void {
-    const transact = kvs.transact.bind(kvs);
-    vi.spyOn(kvs, 'transact').mockImplementation(() => {
-      const tx = transact();
-      const execute = tx.execute.bind(tx);
-      tx.execute = (() => onCommit(commits++, execute)) as typeof tx.execute;
-      return tx;
-    });
+    interceptTransactions((tx) => onCommit(commits++, tx.execute));
   }
 
   /** Counts commits without changing them. */
@@ -59,20 +53,7 @@ describe('settleCommands', () => {
 
   /** Another consumer commits on the issue: same state, a new commit stamp and, if asked, version. */
   const competingCommit = (issueId: string, bumpVersion = true) =>
-    rt.runAsApp(async () => {
-      const entity = kvs.entity<StateRecord<unknown>>(config.entities.state);
-      const stored = (await entity.get(issueId)) ?? {
-        issueId,
-        version: 0,
-        updatedAt: 0,
-        state: config.initialState(),
-      };
-      await entity.set(issueId, {
-        ...stored,
-        version: stored.version + (bumpVersion ? 1 : 0),
-        updatedAt: stored.updatedAt + 1,
-      });
-    });
+    rt.runAsApp(() => commitElsewhere(config, issueId, bumpVersion));
 
   async function applied(...commands: AnyEnvelope[]): Promise<void> {
     const result = await rt.runAsApp(() => settleCommands(config, commands));
