@@ -4,8 +4,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Counters, type LocalForgeRuntime } from '../../local-runtime/index.js';
 import { EnqueueError } from '../../src/shared/writer/index.js';
+import { deposit, loadDeposits } from '../../src/shared/writer/coalescing.js';
 import { issueWriter } from '../../src/shared/issue-data/issue-writer.js';
 import { recordActivity, startApp, storedIssue, storedReceipt } from './harness.js';
+
+const config = issueWriter.config;
 
 const REALISTIC = {
   latency: { kvsRead: [8, 22], kvsWrite: [15, 35], push: [30, 50], delivery: [500, 2000], jira: 0 },
@@ -86,5 +89,43 @@ describe('coalescing', () => {
       issueWriter.enqueue(recordActivity('10002'), { concurrencyKey: false }),
     );
     expect([batch.deposited, noKey.deposited]).toEqual([0, 0]);
+  });
+});
+
+describe('loading deposits', () => {
+  let rt: LocalForgeRuntime;
+  afterEach(() => rt?.close());
+
+  /** The deposits `loadDeposits` returns for the issue, and the queries it made for them. */
+  async function load(issueId: string, limit: number) {
+    const before = rt.metered();
+    const found = await rt.runAsApp(() => loadDeposits(config, issueId, limit));
+    return {
+      ids: found.map((e) => e.commandId),
+      queries: Counters.diff(before, rt.metered())['kvs.entity.query'],
+    };
+  }
+
+  it("pages through an issue's deposits 100 at a time, oldest first, up to the limit and no further", async () => {
+    rt = await startApp();
+    // 150 deposits made in the same instant come in command id order.
+    const deposits = Array.from({ length: 150 }, () => recordActivity('10001'));
+    expect(await rt.runAsApp(() => deposit(config, deposits))).toBe(150);
+    expect(await rt.runAsApp(() => deposit(config, [recordActivity('10002')]))).toBe(1);
+    const ids = deposits.map((d) => d.commandId);
+
+    expect(await load('10001', 240)).toEqual({ ids, queries: 2 });
+    // The second page asks only for what is left of the limit.
+    expect(await load('10001', 120)).toEqual({ ids: ids.slice(0, 120), queries: 2 });
+    // Once the limit is reached, more deposits behind the cursor are not asked for.
+    expect(await load('10001', 100)).toEqual({ ids: ids.slice(0, 100), queries: 1 });
+    expect(await load('10001', 3)).toEqual({ ids: ids.slice(0, 3), queries: 1 });
+    // Made later, a deposit comes later, whatever its command id.
+    const older = recordActivity('10003', { commandId: 'cmd-zz-older' });
+    const newer = recordActivity('10003', { commandId: 'cmd-aa-newer' });
+    await rt.runAsApp(() => deposit(config, [older]));
+    await rt.advance(1_000);
+    await rt.runAsApp(() => deposit(config, [newer]));
+    expect(await load('10003', 240)).toEqual({ ids: [older.commandId, newer.commandId], queries: 1 });
   });
 });

@@ -57,4 +57,15 @@ describe('envelopes', () => {
     });
     expect(parseEnvelope('nonsense').ok).toBe(false);
   });
+
+  it('refuses a command id with a character outside letters, digits and : . _ - anywhere in it', () => {
+    for (const commandId of ['!cmd-from-release-1', 'cmd-from release-1', 'cmd-from-release-1/']) {
+      expect(parseEnvelope({ ...v1, commandId })).toEqual({
+        ok: false,
+        reason: 'commandId: command ids use letters, digits and : . _ -',
+        issues: [expect.objectContaining({ path: ['commandId'] })],
+      });
+    }
+    expect(parseEnvelope({ ...v1, commandId: 'Cmd:1.a_b-Z9' }).ok).toBe(true);
+  });
 });

@@ -23,6 +23,8 @@ describe.each(apps)('%s', (_name, appDir, writer) => {
   };
 
   it("declares the writer's entities as the core lists them", () => {
+    const { state, receipt, deadLetter } = writer.entities;
+    expect(writer.manifestEntities().map((e) => e.name)).toEqual([state, receipt, deadLetter]);
     for (const entity of writer.manifestEntities()) {
       expect(manifest.app.storage.entities.find((e) => e.name === entity.name)).toEqual(entity);
     }

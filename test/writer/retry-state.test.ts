@@ -105,6 +105,8 @@ describe('storage errors', () => {
 
   it('names a storage error by code and status, anything else by its message', () => {
     expect(describeStorageError(kvsError(429, 'RATE_LIMITED'))).toBe('RATE_LIMITED (429)');
+    // One that came with no HTTP status says so.
+    expect(describeStorageError(kvsError(undefined as unknown as number, 'TIMED_OUT'))).toBe('TIMED_OUT (?)');
     expect(describeStorageError(new Error('socket hang up'))).toBe('socket hang up');
     expect(describeStorageError('plain')).toBe('plain');
   });
