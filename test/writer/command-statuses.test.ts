@@ -58,6 +58,25 @@ describe('command statuses', () => {
     ]);
   });
 
+  it('refuses an id storage could never hold, without a request: asking again cannot help', async () => {
+    const before = rt.metered();
+    for (const bad of ['no/such id', 'x'.repeat(501), '  ', '']) {
+      const error = await read(['cmd-never-sent', bad]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WriterError);
+      expect(error).toMatchObject({
+        code: 'invalid-id',
+        retryable: false,
+        message: `${JSON.stringify(bad.slice(0, 100))} cannot be a command id`,
+      });
+    }
+    expect(Counters.diff(before, rt.metered())['kvs.requests']).toBe(0);
+    // A key storage takes is read, even if no command could have it: it reads as never enqueued.
+    expect(await read(['x'.repeat(500), 'with space #1'])).toEqual([
+      { commandId: 'x'.repeat(500), status: 'pending' },
+      { commandId: 'with space #1', status: 'pending' },
+    ]);
+  });
+
   it('fails as retryable, with storage’s message, when a receipt could not be read', async () => {
     const [id, other] = [await applied('10001'), await applied('10002')];
     failBatchReads([other], { code: 'INTERNAL_SERVER_ERROR', message: 'shard unavailable' });

@@ -128,6 +128,27 @@ describe('dead letters: list, replay, discard', () => {
     expect(letter(id!)).toMatchObject({ status: 'open' });
   });
 
+  it('refuses an id storage could never hold as not found, without a request', async () => {
+    const [id] = await parked(1);
+    const before = rt.metered()['kvs.requests'];
+    for (const bad of ['no/such id', 'x'.repeat(498), '   ']) {
+      for (const call of [replay, discard]) {
+        const error = await refusal(call([id!, bad]));
+        expect(error).toMatchObject({
+          code: 'dead-letter-not-found',
+          retryable: false,
+          message: `no dead letter ${JSON.stringify(bad.slice(0, 100))}`,
+        });
+      }
+    }
+    expect(rt.metered()['kvs.requests']).toBe(before);
+    expect(letter(id!)).toMatchObject({ status: 'open' });
+    // The longest id whose letter key storage takes is still looked up: 497 characters.
+    expect(await refusal(discard(['x'.repeat(497)]))).toMatchObject({
+      message: `no dead letter ${'x'.repeat(497)}`,
+    });
+  });
+
   it('refuses to replay a letter whose command was applied, or malformed input, saying why', async () => {
     const [id] = await parked(1);
     await replay([id!]);

@@ -13,6 +13,7 @@ import { BATCH_LIMIT } from './state-store';
 import {
   DEAD_LETTER_TTL,
   deadLetterKey,
+  isStorageKey,
   RECEIPT_TTL,
   type DeadLetterRecord,
   type DeadLetterStatus,
@@ -50,6 +51,10 @@ async function lettersAndReceipts(
   ids: readonly string[],
 ): Promise<Array<{ letter: DeadLetterRecord; receipt?: ReceiptRecord }>> {
   const unique = [...new Set(ids)];
+  // Never stored, so not found; asking storage would only earn a 400 (docs/writer/errors.md).
+  const invalid = unique.find((id) => !isStorageKey(id) || !isStorageKey(deadLetterKey(id)));
+  if (invalid !== undefined)
+    throw new WriterError('dead-letter-not-found', `no dead letter ${JSON.stringify(invalid.slice(0, 100))}`);
   const found = new Map<string, DeadLetterRecord | ReceiptRecord>();
   const keys = unique.flatMap((id) => [
     { key: deadLetterKey(id), entityName: config.entities.deadLetter },

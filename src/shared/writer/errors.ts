@@ -11,6 +11,8 @@ export type WriterErrorCode =
   | 'not-enqueued'
   /** More ids than one storage request reads (25). */
   | 'too-many-ids'
+  /** An id storage cannot hold as a key (characters, length), so no command ever had it. */
+  | 'invalid-id'
   /** Storage failed to answer a read (transient). */
   | 'storage-unavailable'
   /** No dead letter with that id. */
@@ -25,6 +27,7 @@ const RETRYABLE: Record<WriterErrorCode, boolean> = {
   'command-id-reused': false,
   'not-enqueued': true,
   'too-many-ids': false,
+  'invalid-id': false,
   'storage-unavailable': true,
   'dead-letter-not-found': false,
   'dead-letter-not-open': false,

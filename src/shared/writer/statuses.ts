@@ -3,7 +3,7 @@ import { kvs } from '@forge/kvs';
 import type { WriterLayout } from './definition';
 import { WriterError } from './errors';
 import { BATCH_LIMIT } from './state-store';
-import { partitionOf, type CommandStatus, type ReceiptRecord } from './storage-layout';
+import { isStorageKey, partitionOf, type CommandStatus, type ReceiptRecord } from './storage-layout';
 
 export const MAX_STATUS_IDS = BATCH_LIMIT;
 
@@ -33,6 +33,9 @@ export async function readStatuses(
   if (ids.length === 0) return [];
   if (ids.length > MAX_STATUS_IDS)
     throw new WriterError('too-many-ids', `ask for at most ${MAX_STATUS_IDS} command ids at once`);
+  const invalid = ids.find((id) => !isStorageKey(id));
+  if (invalid !== undefined)
+    throw new WriterError('invalid-id', `${JSON.stringify(invalid.slice(0, 100))} cannot be a command id`);
   const result = await kvs.batchGet<ReceiptRecord>(
     ids.map((key) => ({ key, entityName: config.entities.receipt })),
   );

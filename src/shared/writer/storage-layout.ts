@@ -86,6 +86,15 @@ export function deadLetterKey(deadLetterId: string): string {
   return `dl:${deadLetterId}`;
 }
 
+/**
+ * Whether storage takes `key` as a key: at most 500 characters of `[a-zA-Z0-9:._\s-#]`, not only
+ * whitespace (docs/platform.md#storage-kvs-and-custom-entities). Nothing was ever stored under
+ * any other, so a caller's id that fails this is answered without a request (which would be a 400).
+ */
+export function isStorageKey(key: string): boolean {
+  return key.length <= 500 && /^(?!\s+$)[a-zA-Z0-9:._\s#-]+$/.test(key);
+}
+
 /** The partition id a record or envelope carries. */
 export function partitionOf(config: Pick<WriterLayout, 'idField'>, item: object): string {
   const id = (item as Record<string, unknown>)[config.idField];
