@@ -19,7 +19,8 @@ describe('dead-letter writer', () => {
   const config = issueWriter.config;
   const letter = (id: string) =>
     rt.storage.getEntity(config.entities.deadLetter, deadLetterKey(id)) as
-      { status: string; envelope: { raw?: string }; issueId?: string } | undefined;
+      | { status: string; reason: string; attempts: number; envelope: { raw?: string }; issueId?: string }
+      | undefined;
 
   /** Intercepts transactions, making transaction n fail when `fail(n)` says so. */
   const watchTransactions = (fail: (n: number) => boolean = () => false) =>
@@ -47,6 +48,40 @@ describe('dead-letter writer', () => {
     for (const cmd of cmds) expect(storedReceipt(rt, cmd.commandId)?.status).toBe('dead-lettered');
   });
 
+  it('takes one transaction per full group of 12: none for no command, one for 12, two for 24', async () => {
+    rt = await startApp();
+    const seen = watchTransactions();
+    await rt.runAsApp(() => deadLetterCommands(config, [], 'nothing', 1));
+    expect(seen).toHaveLength(0);
+    const twelve = Array.from({ length: 12 }, () => recordActivity('10001'));
+    await rt.runAsApp(() => deadLetterCommands(config, twelve, 'kept failing', 1));
+    expect(lettersOf(seen)).toEqual([keysOf(twelve)]);
+    seen.length = 0;
+    const cmds = Array.from({ length: 24 }, () => recordActivity('10002'));
+    await rt.runAsApp(() => deadLetterCommands(config, cmds, 'kept failing', 1));
+    expect(lettersOf(seen)).toEqual([keysOf(cmds.slice(12)), keysOf(cmds.slice(0, 12))]);
+  });
+
+  it('leaves the letter of a command dead-lettered already, and rewrites it, open, when its replay fails', async () => {
+    rt = await startApp();
+    const cmd = recordActivity('10001');
+    await rt.runAsApp(() => deadLetterCommands(config, [cmd], 'first delivery', 5));
+    // A redelivery of the same event: the letter and the receipt still say why it first failed.
+    await rt.runAsApp(() => deadLetterCommands(config, [cmd], 'redelivered', 6));
+    expect(letter(cmd.commandId)).toMatchObject({ status: 'open', reason: 'first delivery', attempts: 5 });
+    expect(storedReceipt(rt, cmd.commandId)).toMatchObject({
+      status: 'dead-lettered',
+      reason: 'first delivery',
+    });
+    // Its replay failing: the letter says why the replay failed, and after how many attempts.
+    await rt.runAsApp(() => deadLetterCommands(config, [cmd], 'replay failed', 2, { replay: true }));
+    expect(letter(cmd.commandId)).toMatchObject({ status: 'open', reason: 'replay failed', attempts: 2 });
+    expect(storedReceipt(rt, cmd.commandId)).toMatchObject({
+      status: 'dead-lettered',
+      reason: 'replay failed',
+    });
+  });
+
   it('retries refused groups per issue, checked against the issue, up to three rounds, then throws', async () => {
     rt = await startApp();
     const [a, b] = [recordActivity('10001'), recordActivity('10002')];
@@ -68,11 +103,8 @@ describe('dead-letter writer', () => {
 
   it('records malformed input in transactions of 25, with its issue when it names one, for 30 days', async () => {
     rt = await startApp();
-    const items = Array.from({ length: 30 }, (_, index) => ({
-      index,
-      reason: 'bad',
-      raw: index === 0 ? { issueId: '10001', type: 'x' } : index === 1 ? 'just text' : undefined,
-    }));
+    const raws: unknown[] = [{ issueId: '10001', type: 'x' }, 'just text', undefined, null];
+    const items = Array.from({ length: 30 }, (_, index) => ({ index, reason: 'bad', raw: raws[index] }));
     const seen = watchTransactions();
     await rt.runAsApp(() => recordMalformed(config, 'evt-9', items));
     expect(lettersOf(seen).map((ids) => ids.length)).toEqual([25, 5]);
@@ -83,6 +115,8 @@ describe('dead-letter writer', () => {
     expect(letter('malformed:evt-9:1')?.issueId).toBeUndefined();
     expect(letter('malformed:evt-9:1')?.envelope.raw).toBe('"just text"');
     expect(letter('malformed:evt-9:2')?.envelope.raw).toBe('undefined');
+    expect(letter('malformed:evt-9:3')).toMatchObject({ status: 'malformed', envelope: { raw: 'null' } });
+    expect(letter('malformed:evt-9:3')?.issueId).toBeUndefined();
     await rt.advance(30 * 24 * 60 * 60 * 1000 + 60_000);
     expect(letter('malformed:evt-9:0')).toBeUndefined();
   });

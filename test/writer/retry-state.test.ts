@@ -1,7 +1,7 @@
 // What a redelivery knows of earlier ones (retryData and Forge's retry context), and how a storage
 // error is read: which failures count as a conflict, and the one line that names it in a reason.
 import { ForgeKvsAPIError } from '@forge/kvs';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   encodeRetryData,
   mustDeadLetter,
@@ -83,6 +83,26 @@ describe('retry policy', () => {
     const wide = encodeRetryData({ attempt: 1, settled: ['é'.repeat(1000), 'é'.repeat(1000)] });
     expect(wide.settled).toHaveLength(1);
     expect(bytes(wide)).toBeLessThanOrEqual(3500);
+  });
+
+  describe('with more than the budget besides the settled ids', () => {
+    afterEach(() => vi.restoreAllMocks());
+
+    it('drops every settled id and stops there', () => {
+      // The handler cuts a reason to 300 characters; encoding still ends whatever it is handed. It
+      // measures once per id it drops: a 100th measurement here means it would never stop.
+      const byteLength = Buffer.byteLength.bind(Buffer);
+      const measure = vi.spyOn(Buffer, 'byteLength').mockImplementation((...args) => {
+        if (measure.mock.calls.length >= 100) throw new Error('still measuring');
+        return byteLength(...args);
+      });
+      const reason = 'x'.repeat(4000);
+      expect(encodeRetryData({ attempt: 1, settled: ['cmd-a', 'cmd-b'], reason })).toEqual({
+        attempt: 1,
+        settled: [],
+        reason,
+      });
+    });
   });
 });
 
