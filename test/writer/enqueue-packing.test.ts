@@ -3,6 +3,7 @@
 // which push failures it retries, how often, and what it reports. docs/writer.md, "Enqueue".
 import { InternalServerError, RateLimitError } from '@forge/events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import {
   CommandValidationError,
   defineWriter,
@@ -13,6 +14,7 @@ import {
   enqueue as enqueueCommands,
   MAX_EVENT_BYTES,
   MAX_EVENTS_PER_PUSH,
+  MAX_PUSH_BYTES,
   packEvents,
 } from '../../src/shared/writer/enqueue.js';
 import { add, counterDefinition } from './counter-writer.js';
@@ -115,6 +117,42 @@ describe('packing', () => {
     const exact = queue();
     await enqueue(commands.slice(0, MAX_EVENTS_PER_PUSH), exact);
     expect(exact.pushes.map((p) => p.length)).toEqual([MAX_EVENTS_PER_PUSH]);
+  });
+});
+
+describe('enqueue, filling pushes', () => {
+  // Commands with room for a note, up to a whole event each, so two events can fill a push.
+  const noted = defineWriter({
+    ...counterDefinition,
+    commands: z.object({
+      type: z.literal('count.add'),
+      payload: z.object({ by: z.number().int(), note: z.string() }),
+    }),
+    limits: { maxEnvelopeBytes: MAX_EVENT_BYTES },
+  });
+  const note = (team: string, id: string, length: number) => ({
+    ...add(team, 1, id),
+    payload: { by: 1, note: 'n'.repeat(length) },
+  });
+  /** The push body's size in bytes, as Forge counts it: the JSON list of the events. */
+  const pushBytes = (commands: AnyEnvelope[]) =>
+    bytes(packEvents(noted.config, commands, { coalesce: false }));
+
+  it('fills a push to exactly its byte limit, and starts another one byte past it', async () => {
+    const pair = (extra: number) => [
+      note('t1', 'command-1', 99_000),
+      note('t2', 'command-2', 99_000 + extra),
+    ];
+    const exact = MAX_PUSH_BYTES - pushBytes(pair(0));
+    expect(pushBytes(pair(exact))).toBe(MAX_PUSH_BYTES);
+    for (const [extra, pushes] of [
+      [exact, [2]],
+      [exact + 1, [1, 1]],
+    ] as const) {
+      const q = queue();
+      await enqueueCommands(noted.config, pair(extra), { queue: q as never, coalesce: false });
+      expect(q.pushes.map((p) => p.length)).toEqual(pushes);
+    }
   });
 });
 

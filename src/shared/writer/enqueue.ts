@@ -181,13 +181,14 @@ export function packEvents(
 function packPushes(events: PushEvent[]): PushEvent[][] {
   const pushes: PushEvent[][] = [];
   let current: PushEvent[] = [];
-  let bytes = 2;
+  // The JSON list's size: `[`, then each event and the `,` or `]` after it.
+  let bytes = 1;
   for (const event of events) {
     const size = Buffer.byteLength(JSON.stringify(event)) + 1;
     if (current.length > 0 && (current.length >= MAX_EVENTS_PER_PUSH || bytes + size > MAX_PUSH_BYTES)) {
       pushes.push(current);
       current = [];
-      bytes = 2;
+      bytes = 1;
     }
     current.push(event);
     bytes += size;
