@@ -146,6 +146,18 @@ describe('settleCommands', () => {
     expect(storedIssue(rt, '10001')?.state.activity.counts.updated).toBe(1);
   });
 
+  it('settles a command whose receipt predates fingerprints, without calling its id reused', async () => {
+    const original = recordActivity('10001');
+    await applied(original);
+    // A receipt written before receipts carried a fingerprint: it names no command to compare with.
+    const { fingerprint, ...older } = storedReceipt(rt, original.commandId)!;
+    expect(fingerprint).toEqual(expect.any(String));
+    await rt.runAsApp(() => kvs.entity('command-receipt').set(original.commandId, older));
+    const result = await settle([original], { receiptsFirst: true });
+    expect(result).toMatchObject({ unsettled: [], reusedIds: [] });
+    expect(storedIssue(rt, '10001')?.version).toBe(1);
+  });
+
   it('counts a competing commit as a conflict, waits a jittered 10 to 50 ms, and applies on top of it', async () => {
     await applied(recordActivity('10001'));
     interceptCommits(async (n, execute) => {

@@ -191,10 +191,9 @@ export async function settleCommands<S>(
       const failed = new Set<string>();
       for (const transaction of packTransactions(chunks)) {
         // A later chunk of a partition whose earlier chunk failed cannot succeed: save the write.
-        if (transaction.some((chunk) => failed.has(chunk.partitionId))) {
-          transaction.forEach((chunk) => failed.add(chunk.partitionId));
-          continue;
-        }
+        // Only last chunks share a transaction (every other fills one), so what a skipped
+        // transaction holds has no later chunk to skip in turn.
+        if (transaction.some((chunk) => failed.has(chunk.partitionId))) continue;
         try {
           await executeTransaction(config, transaction, {
             receipts: readFirst ? 'unconditioned' : 'new-only',
