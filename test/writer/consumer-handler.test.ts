@@ -128,6 +128,9 @@ describe('consumer handler', () => {
         retryData: { attempt: 42, settled: ['cmd-x'], malformedRecorded: false, reason: 'why' },
       });
       expect(letter(cmd.commandId)).toBeUndefined();
+      // With nothing settled before, nothing is said to be.
+      const fresh = await deliver(event([recordActivity('10001')], { retryCount: 41 }));
+      expect(fresh?.retryOptions.retryData).toEqual({ attempt: 42, settled: [], malformedRecorded: false });
     });
 
     it('with the window closing and the dead letters refused, hands the commands to a new event', async () => {
@@ -140,9 +143,31 @@ describe('consumer handler', () => {
       expect(answer).toBeUndefined();
       expect(rt.metered()['events.pushed'] - pushed).toBe(1);
       expect(warnings.some((w) => w.startsWith('Handed 1 command(s) to a new event'))).toBe(true);
+      // Pushed without coalescing: the hand-off writes nothing to storage, not even a deposit.
+      expect(storedReceipt(rt, cmd.commandId)).toBeUndefined();
       vi.mocked(kvs.transact).mockRestore();
       await rt.runUntilIdle();
       expect(storedReceipt(rt, cmd.commandId)?.status).toBe('applied');
+    });
+
+    it('when the hand-off push fails too, logs it and retries in 60 s', async () => {
+      failWrites({ letters: kvsError(503, 'SERVICE_UNAVAILABLE') });
+      rt.setFaults({ push: { serverError: 1 } });
+      const answer = await deliver(
+        event([recordActivity('10001')], {
+          retryCount: 45,
+          retentionWindow: { remainingTimeMs: 5 * 60_000 },
+        }),
+      );
+      expect(answer?.retryOptions).toMatchObject({
+        retryAfter: 60,
+        retryReason: 'FUNCTION_RETRY_REQUEST',
+        retryData: { attempt: 46, settled: [], malformedRecorded: false },
+      });
+      expect(errors).toEqual([
+        'Handing off to a new event failed: 1 command(s) were not enqueued: 500 Internal Server Error: Injected server error',
+      ]);
+      expect(warnings.filter((w) => w.startsWith('Handed'))).toEqual([]);
     });
 
     it('hands off a replay as a replay, so a dead-lettered command is still applied', async () => {
@@ -272,6 +297,34 @@ describe('consumer handler', () => {
       });
     });
 
+    it('keeps what is settled in retryData when the dead letter of a refused write is refused', async () => {
+      const done = recordActivity('10001');
+      await deliver(event([done]));
+      failWrites({ commits: kvsError(400, 'VALUE_TOO_LARGE'), letters: kvsError(503, 'UNAVAILABLE') });
+      const answer = await deliver(event([done, recordActivity('10001')], { retryCount: 1 }));
+      expect(answer?.retryOptions).toMatchObject({
+        retryAfter: 60,
+        retryData: {
+          attempt: 2,
+          settled: [done.commandId],
+          reason: 'storage refused the write: VALUE_TOO_LARGE (400)',
+        },
+      });
+    });
+
+    it('names in retryData a command found settled while conflicts persist, so no retry commits it', async () => {
+      const done = recordActivity('10001');
+      await deliver(event([done]));
+      competeOnEveryCommit('10001');
+      const answer = await deliver(event([done, recordActivity('10001')]));
+      expect(answer?.retryOptions.retryData).toEqual({
+        attempt: 1,
+        settled: [done.commandId],
+        malformedRecorded: false,
+        reason: 'version conflicts persisted after 3 attempts',
+      });
+    });
+
     it('reads receipts first on a redelivery, skipping what an earlier attempt settled', async () => {
       const done = recordActivity('10001');
       await deliver(event([done]));
@@ -302,6 +355,19 @@ describe('consumer handler', () => {
         reason: `command id ${original.commandId} was already used for a different command; this one was not applied`,
       });
       expect(storedIssue(rt, '10001')?.version).toBe(1);
+    });
+
+    it('logs a reused id it could not record, and is done all the same', async () => {
+      const original = recordActivity('10001');
+      await deliver(event([original]));
+      failWrites({ letters: kvsError(503, 'UNAVAILABLE') });
+      const reused = recordActivity('10002', { commandId: original.commandId });
+      expect(await deliver(event([reused]))).toBeUndefined();
+      expect(errors).toEqual([
+        '1 command(s) reuse the id of a different, settled command',
+        'Recording them failed: UNAVAILABLE (503)',
+      ]);
+      expect(storedIssue(rt, '10002')).toBeUndefined();
     });
   });
 
@@ -356,6 +422,30 @@ describe('consumer handler', () => {
         'Giving up recording the malformed input of event evt-1: the window is ending',
       );
     });
+  });
+
+  it('gives up recording it only when a retry would leave under a minute of the window', async () => {
+    failWrites({ letters: kvsError(503, 'UNAVAILABLE') });
+    vi.spyOn(Math, 'random').mockReturnValue(0); // the shortest backoff: 1 s
+    const malformed = { type: 'no.such.command', commandId: 'bad-1' };
+    const retried = await deliver(event([malformed], { retentionWindow: { remainingTimeMs: 61_000 } }));
+    expect(retried?.retryOptions).toMatchObject({
+      retryAfter: 1,
+      retryData: { attempt: 1, malformedRecorded: false },
+    });
+    expect(errors).not.toContain(
+      'Giving up recording the malformed input of event evt-1: the window is ending',
+    );
+    expect(
+      await deliver(event([malformed], { retentionWindow: { remainingTimeMs: 60_999 } })),
+    ).toBeUndefined();
+    expect(errors).toContain('Giving up recording the malformed input of event evt-1: the window is ending');
+  });
+
+  it('names an event with neither an event id nor a job id "unknown"', async () => {
+    expect(await deliver({ body: { v: 1, commands: [{ type: 'no.such.command' }] } })).toBeUndefined();
+    expect(errors.some((e) => e.startsWith('Malformed command in event unknown: '))).toBe(true);
+    expect(letter('malformed:unknown:0')?.status).toBe('malformed');
   });
 
   it('answers an event that is not a command event by recording it, not by throwing', async () => {
