@@ -71,19 +71,20 @@ export function consumerHandler<S>(config: WriterConfig<S>): ConsumerHandler {
     // push the commands as a new event, whose window starts afresh (a push does not touch storage),
     // rather than let Forge drop them with this one. Receipts keep a command that is also settled
     // meanwhile from being applied twice.
+    // Only called when a dead letter was refused, so `commands` is never empty.
     const retryOrHandOff = async (
       commands: AnyEnvelope[],
       error: unknown,
-      next: Omit<RetryData, 'attempt'>,
+      next: Omit<RetryData, 'attempt'> & { settled: string[] },
       delay: number,
     ): Promise<InvocationError | undefined> => {
-      if (commands.length > 0 && retry.remainingMs - delay * 1000 < HAND_OFF_MARGIN_MS) {
+      if (retry.remainingMs - delay * 1000 < HAND_OFF_MARGIN_MS) {
         try {
           await enqueue(config, commands, { coalesce: false, ...(parsed.replay ? { replay: true } : {}) });
           console.warn(
             `Handed ${commands.length} command(s) to a new event: the window is closing and dead-lettering failed (${describeStorageError(error)})`,
           );
-          return finish(next.settled ?? []);
+          return finish(next.settled);
         } catch (pushError) {
           console.error(`Handing off to a new event failed: ${describeStorageError(pushError)}`);
         }
