@@ -377,6 +377,25 @@ describe('settleCommands', () => {
       expect(storedReceipt(rt, other.commandId)?.status).toBe('pending');
     });
 
+    it("takes a hot partition's deposits in its first round only: one made during a conflict waits for its own event", async () => {
+      await applied(recordActivity('10001'));
+      const early = await deposited('10001');
+      const late = recordActivity('10001');
+      interceptCommits(async (n, execute) => {
+        if (n === 0) {
+          await competingCommit('10001');
+          expect(await deposit(config, [late])).toBe(1);
+        }
+        return execute();
+      });
+      const result = await settle([recordActivity('10001')], {
+        drain: { partitionId: '10001', when: 'hot' },
+      });
+      expect(result).toMatchObject({ unsettled: [], conflicts: 1, drained: 1, drainedSettled: 1 });
+      expect(storedReceipt(rt, early.commandId)?.status).toBe('applied');
+      expect(storedReceipt(rt, late.commandId)?.status).toBe('pending');
+    });
+
     it('drains a hot partition only: committed to within the hot window, and with commands of its own to commit', async () => {
       await applied(recordActivity('10001'));
       const other = await deposited('10001');
