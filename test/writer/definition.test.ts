@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineWriter, WriterError } from '../../src/shared/writer/index.js';
 import { DEFAULT_LIMITS, FORGE_MAX_VALUE_BYTES } from '../../src/shared/writer/definition.js';
+import { MAX_EVENT_BYTES } from '../../src/shared/writer/enqueue.js';
 import { counterDefinition } from './counter-writer.js';
 
 function refusal(change: Record<string, unknown>): WriterError {
@@ -90,11 +91,16 @@ describe('defineWriter', () => {
       'limits must allow at least one command of 256 bytes',
     );
     refusal({ limits: { maxEnvelopeBytes: 255 } });
+    expect(refusal({ limits: { maxEnvelopeBytes: MAX_EVENT_BYTES } }).message).toBe(
+      `limits.maxEnvelopeBytes must be under ${MAX_EVENT_BYTES}`,
+    );
     refusal({ limits: { maxStateBytes: 0 } });
     expect(refusal({ limits: { maxStateBytes: FORGE_MAX_VALUE_BYTES + 1 } }).message).toBe(
       `limits.maxStateBytes must be at most ${FORGE_MAX_VALUE_BYTES}`,
     );
     const edge = { maxCommandsPerEvent: 1, maxEnvelopeBytes: 256, maxStateBytes: FORGE_MAX_VALUE_BYTES };
     expect(defineWriter({ ...counterDefinition, limits: edge }).config.limits).toEqual(edge);
+    const largest = { ...edge, maxEnvelopeBytes: MAX_EVENT_BYTES - 1 };
+    expect(defineWriter({ ...counterDefinition, limits: largest }).config.limits).toEqual(largest);
   });
 });

@@ -128,7 +128,7 @@ describe('enqueue, filling pushes', () => {
       type: z.literal('count.add'),
       payload: z.object({ by: z.number().int(), note: z.string() }),
     }),
-    limits: { maxEnvelopeBytes: MAX_EVENT_BYTES },
+    limits: { maxEnvelopeBytes: MAX_EVENT_BYTES - 1 },
   });
   const note = (team: string, id: string, length: number) => ({
     ...add(team, 1, id),

@@ -150,6 +150,16 @@ describe('enqueue retries', () => {
     expect(queue.pushes.map(idsIn)).toEqual([commands.map((c) => c.commandId), [commands[1]!.commandId]]);
   });
 
+  it('sends nothing again when a partial success names no failed event', async () => {
+    // Whether Forge ever answers so is not documented: nothing is named failed, so all went.
+    const queue = scriptedQueue([() => new PartialSuccessError('partial', { jobId: 'j' }, [])]);
+    const commands = cmds();
+    await expect(issueWriter.enqueue(commands, { queue })).resolves.toMatchObject({
+      commandIds: commands.map((c) => c.commandId),
+    });
+    expect(queue.pushes).toHaveLength(1);
+  });
+
   it('gives up after bounded attempts and names every command not enqueued', async () => {
     const queue = scriptedQueue(Array.from({ length: 10 }, () => () => new InternalServerError('down', 500)));
     const commands = cmds();

@@ -2,6 +2,7 @@
 // partition key, names and limits), and the settings derived from it that the core works with.
 import { z } from 'zod';
 import { envelopeSchemas, type AnyEnvelope, type Envelope, type EnvelopeSchemas } from './envelope';
+import { MAX_EVENT_BYTES } from './enqueue';
 import { WriterError } from './errors';
 
 /** Every command has a `type`; the user's union of command schemas is the writer's language. */
@@ -143,6 +144,9 @@ export function resolveDefinition<Commands extends z.ZodType<AnyCommand>, S, Nam
   const limits = { ...DEFAULT_LIMITS, ...definition.limits };
   if (!(limits.maxCommandsPerEvent >= 1 && limits.maxEnvelopeBytes >= 256))
     throw new WriterError('invalid-definition', 'limits must allow at least one command of 256 bytes');
+  // A command travels in one event; a larger one could never be pushed.
+  if (!(limits.maxEnvelopeBytes < MAX_EVENT_BYTES))
+    throw new WriterError('invalid-definition', `limits.maxEnvelopeBytes must be under ${MAX_EVENT_BYTES}`);
   if (!(limits.maxStateBytes > 0 && limits.maxStateBytes <= FORGE_MAX_VALUE_BYTES))
     throw new WriterError(
       'invalid-definition',

@@ -153,14 +153,15 @@ export function packEvents(
       commands: current,
       ...(options.replay ? { replay: true as const } : {}),
     };
-    const partitions = new Set(current.map((c) => partitionOf(config, c)));
-    const single = partitions.size === 1 ? [...partitions][0] : undefined;
-    const keyed = perPartition && single !== undefined && options.concurrencyKey !== false;
+    // Per-partition packing flushes at each partition, so such an event holds one partition.
+    const keyed = perPartition && options.concurrencyKey !== false;
     if (keyed && !options.replay && options.coalesce !== false && current.length <= DEPOSIT_MAX_COMMANDS)
       body.coalesce = true;
     events.push({
       body: body as unknown as Record<string, unknown>,
-      ...(keyed ? { concurrency: { key: `${config.partitionName}-${single}`, limit: 1 } } : {}),
+      ...(keyed
+        ? { concurrency: { key: `${config.partitionName}-${partitionOf(config, current[0]!)}`, limit: 1 } }
+        : {}),
     });
     current = [];
     bytes = 0;
@@ -185,7 +186,8 @@ function packPushes(events: PushEvent[]): PushEvent[][] {
   let bytes = 1;
   for (const event of events) {
     const size = Buffer.byteLength(JSON.stringify(event)) + 1;
-    if (current.length > 0 && (current.length >= MAX_EVENTS_PER_PUSH || bytes + size > MAX_PUSH_BYTES)) {
+    // Never true for a push's first event: one event is far under the push's byte limit.
+    if (current.length >= MAX_EVENTS_PER_PUSH || bytes + size > MAX_PUSH_BYTES) {
       pushes.push(current);
       current = [];
       bytes = 1;
