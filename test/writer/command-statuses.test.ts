@@ -71,9 +71,10 @@ describe('command statuses', () => {
     }
     expect(Counters.diff(before, rt.metered())['kvs.requests']).toBe(0);
     // A key storage takes is read, even if no command could have it: it reads as never enqueued.
-    expect(await read(['x'.repeat(500), 'with space #1'])).toEqual([
+    expect(await read(['x'.repeat(500), 'with space #1', ' leading space'])).toEqual([
       { commandId: 'x'.repeat(500), status: 'pending' },
       { commandId: 'with space #1', status: 'pending' },
+      { commandId: ' leading space', status: 'pending' },
     ]);
   });
 

@@ -43,6 +43,18 @@ describe('loading states and receipts', () => {
     expect(absent.value.missing).toEqual(new Set(['10002']));
   });
 
+  it('reads exactly 25 keys in one request, and 26 in two', async () => {
+    const ids = Array.from({ length: 26 }, (_, i) => String(30_000 + i));
+    for (const [count, requests] of [
+      [25, 1],
+      [26, 2],
+    ] as const) {
+      const { value, batchGets } = await measured(() => loadStatesAndReceipts(config, ids.slice(0, count)));
+      expect(batchGets).toBe(requests);
+      expect(value.missing.size).toBe(count);
+    }
+  });
+
   it('reads many partitions and receipts in batches of 25, each where it belongs', async () => {
     const ids = Array.from({ length: 30 }, (_, i) => String(20_000 + i));
     const stored = ids.filter((_, i) => i % 2 === 0);
