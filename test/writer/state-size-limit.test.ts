@@ -7,15 +7,16 @@ import { applyEnvelope } from '../../src/shared/writer/apply.js';
 import { add, counterDefinition } from './counter-writer.js';
 
 describe('the state size limit', () => {
-  // Version 2 after the command, state { total: 12 }, and a 13-digit commit stamp like any real one.
-  const stored = { teamId: 't1', version: 2, updatedAt: 1_764_000_000_000, state: { total: 12 } };
+  // Version 10 after the command (one digit wider than before it), state { total: 12 }, and a
+  // 13-digit commit stamp like any real one.
+  const stored = { teamId: 't1', version: 10, updatedAt: 1_764_000_000_000, state: { total: 12 } };
   const size = Buffer.byteLength(JSON.stringify(stored));
   const applyWithLimit = (maxStateBytes: number) =>
     applyEnvelope(
       defineWriter({ ...counterDefinition, limits: { maxStateBytes } }).config,
       { total: 5 },
       add('t1', 7, 'command-1'),
-      1,
+      9,
     );
 
   it('applies a command whose record is exactly the limit, and refuses one byte over it', () => {
