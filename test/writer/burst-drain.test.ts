@@ -5,12 +5,11 @@
 // Deposits arrive on a schedule in virtual time: each look of the consumer (a deposit query) finds
 // those due by then. docs/writer.md, "Coalescing".
 import { ForgeKvsAPIError } from '@forge/kvs';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { LocalForgeRuntime } from '../../local-runtime/index.js';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { issueWriter } from '../../src/shared/issue-data/issue-writer.js';
 import type { AnyEnvelope } from '../../src/shared/writer/index.js';
 import { deposit } from '../../src/shared/writer/coalescing.js';
-import { recordActivity, startApp, storedIssue, storedReceipt } from './harness.js';
+import { appPerTest, recordActivity, storedIssue, storedReceipt } from './harness.js';
 import { commitElsewhere, interceptTransactions } from './intercepted-transactions.js';
 
 const config = issueWriter.config;
@@ -26,22 +25,17 @@ const steady = (first: number, last: number) =>
 const looksUntil = (last: number) => Array.from({ length: last / 250 + 1 }, (_, k) => 250 * k);
 
 describe('burst drain', () => {
-  let rt: LocalForgeRuntime;
+  const app = appPerTest();
   let first: AnyEnvelope;
   beforeEach(async () => {
-    rt = await startApp();
     // Issue 10001 was just committed to (hot), and another event's command waits as a deposit.
     await deliver([recordActivity('10001')]);
     first = recordActivity('10001');
-    await rt.runAsApp(() => deposit(config, [first]));
-  });
-  afterEach(() => {
-    vi.restoreAllMocks();
-    rt.close();
+    await app().runAsApp(() => deposit(config, [first]));
   });
 
   const deliver = (commands: AnyEnvelope[], flags: object = {}) =>
-    rt.runAsApp(() => issueWriter.handler({ body: { v: 1, commands, ...flags }, eventId: 'evt-burst' }));
+    app().runAsApp(() => issueWriter.handler({ body: { v: 1, commands, ...flags }, eventId: 'evt-burst' }));
 
   /**
    * Deposits arrive as scheduled (ms after the first deposit query, the event's own pass): each
@@ -77,9 +71,11 @@ describe('burst drain', () => {
     return made;
   }
 
-  const statusOf = (cmd: AnyEnvelope) => storedReceipt(rt, cmd.commandId)?.status;
+  const statusOf = (cmd: AnyEnvelope) => storedReceipt(app(), cmd.commandId)?.status;
   const appliedHere = (cmds: AnyEnvelope[]) =>
-    cmds.filter((cmd) => storedReceipt(rt, cmd.commandId)?.coalesced === true && statusOf(cmd) === 'applied');
+    cmds.filter(
+      (cmd) => storedReceipt(app(), cmd.commandId)?.coalesced === true && statusOf(cmd) === 'applied',
+    );
 
   it('after a quiet burst, looks twice more, 250 ms apart, and lets the partition go', async () => {
     const looks = arrivals([]);
@@ -88,7 +84,7 @@ describe('burst drain', () => {
     expect(looks).toEqual([0, 250, 500]);
     expect(statusOf(own)).toBe('applied');
     expect(appliedHere([first])).toEqual([first]);
-    expect(storedIssue(rt, '10001')?.version).toBe(3);
+    expect(storedIssue(app(), '10001')?.version).toBe(3);
   });
 
   it('applies a deposit that arrives between looks, and starts counting empty looks again', async () => {
@@ -108,13 +104,13 @@ describe('burst drain', () => {
   it('keeps applying a steady stream of deposits for at most 5 s, one commit per look', async () => {
     const stream = steady(100, 5_350);
     const looks = arrivals(stream);
-    const commits = rt.metered()['kvs.transaction'];
+    const commits = app().metered()['kvs.transaction'];
     await deliver([recordActivity('10001')], { coalesce: true });
     // The last look starts while another 250 ms still fits before the 5 s are up.
     expect(looks).toEqual(looksUntil(4_750));
     expect(appliedHere(stream.map((a) => a.cmd))).toEqual(stream.slice(0, 19).map((a) => a.cmd));
-    expect(rt.metered()['kvs.transaction'] - commits).toBe(1 + 19);
-    expect(storedIssue(rt, '10001')?.version).toBe(3 + 19);
+    expect(app().metered()['kvs.transaction'] - commits).toBe(1 + 19);
+    expect(storedIssue(app(), '10001')?.version).toBe(3 + 19);
   });
 
   it('stops at once when storage fails a look, leaving what arrived to its own event', async () => {
@@ -158,6 +154,6 @@ describe('burst drain', () => {
     await deliver([recordActivity('10001'), recordActivity('10002')], { coalesce: true });
     expect(looks).toEqual([]);
     expect(statusOf(first)).toBe('pending');
-    expect(storedIssue(rt, '10001')?.version).toBe(3);
+    expect(storedIssue(app(), '10001')?.version).toBe(3);
   });
 });

@@ -2,36 +2,29 @@
 // reads is refused with the limit named, a receipt is reported only to a caller naming its
 // partition, and a receipt storage could not read fails the call as retryable (a missing one
 // is `pending`). docs/writer.md, "Statuses".
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Counters, type LocalForgeRuntime } from '../../local-runtime/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { Counters } from '../../local-runtime/index.js';
 import { issueWriter } from '../../src/shared/issue-data/issue-writer.js';
 import { WriterError } from '../../src/shared/writer/index.js';
 import { failBatchReads } from './failed-batch-reads.js';
-import { recordActivity, startApp } from './harness.js';
+import { appPerTest, recordActivity } from './harness.js';
 
 describe('command statuses', () => {
-  let rt: LocalForgeRuntime;
-  beforeEach(async () => {
-    rt = await startApp();
-  });
-  afterEach(() => {
-    vi.restoreAllMocks();
-    rt.close();
-  });
+  const app = appPerTest();
 
   const read = (ids: string[], options?: { partitionId?: string }) =>
-    rt.runAsApp(() => issueWriter.readStatuses(ids, options));
+    app().runAsApp(() => issueWriter.readStatuses(ids, options));
   async function applied(issueId: string) {
     const cmd = recordActivity(issueId);
-    await rt.runAsApp(() => issueWriter.enqueue(cmd));
-    await rt.runUntilIdle();
+    await app().runAsApp(() => issueWriter.enqueue(cmd));
+    await app().runUntilIdle();
     return cmd.commandId;
   }
 
   it('answers no ids with nothing, without asking storage', async () => {
-    const before = rt.metered();
+    const before = app().metered();
     expect(await read([])).toEqual([]);
-    expect(Counters.diff(before, rt.metered())['kvs.requests']).toBe(0);
+    expect(Counters.diff(before, app().metered())['kvs.requests']).toBe(0);
   });
 
   it('refuses more ids than one request reads, naming the limit, and counts an id asked twice once', async () => {
@@ -59,7 +52,7 @@ describe('command statuses', () => {
   });
 
   it('refuses an id storage could never hold, without a request: asking again cannot help', async () => {
-    const before = rt.metered();
+    const before = app().metered();
     for (const bad of ['no/such id', 'x'.repeat(501), '  ', '']) {
       const error = await read(['cmd-never-sent', bad]).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(WriterError);
@@ -69,7 +62,7 @@ describe('command statuses', () => {
         message: `${JSON.stringify(bad.slice(0, 100))} cannot be a command id`,
       });
     }
-    expect(Counters.diff(before, rt.metered())['kvs.requests']).toBe(0);
+    expect(Counters.diff(before, app().metered())['kvs.requests']).toBe(0);
     // A key storage takes is read, even if no command could have it: it reads as never enqueued.
     expect(await read(['x'.repeat(500), 'with space #1', ' leading space'])).toEqual([
       { commandId: 'x'.repeat(500), status: 'pending' },

@@ -3,14 +3,13 @@
 // retryData), what it dead-letters or hands off, and what it logs. docs/writer.md, "The consumer,
 // step by step", and docs/writer/backoff.md.
 import { ForgeKvsAPIError, kvs } from '@forge/kvs';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { LocalForgeRuntime } from '../../local-runtime/index.js';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { issueWriter } from '../../src/shared/issue-data/issue-writer.js';
 import { deadLetterKey, type AnyEnvelope, type QueueEvent } from '../../src/shared/writer/index.js';
 import type { RetryContext } from '../../src/shared/writer/consumer/retry-policy.js';
 import { fingerprintOf } from '../../src/shared/writer/fingerprint.js';
 import { commitElsewhere, interceptTransactions } from './intercepted-transactions.js';
-import { envelopeFor, recordActivity, startApp, storedIssue, storedReceipt } from './harness.js';
+import { appPerTest, envelopeFor, recordActivity, storedIssue, storedReceipt } from './harness.js';
 
 const HOUR = 60 * 60 * 1000;
 const entities = issueWriter.entities;
@@ -24,19 +23,14 @@ interface Answer {
 }
 
 describe('consumer handler', () => {
-  let rt: LocalForgeRuntime;
+  const app = appPerTest();
   let errors: string[];
   let warnings: string[];
   beforeEach(async () => {
-    rt = await startApp();
     errors = [];
     warnings = [];
     vi.spyOn(console, 'error').mockImplementation((message: string) => void errors.push(message));
     vi.spyOn(console, 'warn').mockImplementation((message: string) => void warnings.push(message));
-  });
-  afterEach(() => {
-    vi.restoreAllMocks();
-    rt.close();
   });
 
   const event = (commands: unknown[], retryContext?: RetryContext, extra: object = {}): QueueEvent => ({
@@ -44,9 +38,10 @@ describe('consumer handler', () => {
     eventId: 'evt-1',
     ...(retryContext ? { retryContext } : {}),
   });
-  const deliver = (e: QueueEvent) => rt.runAsApp(() => issueWriter.handler(e)) as Promise<Answer | undefined>;
+  const deliver = (e: QueueEvent) =>
+    app().runAsApp(() => issueWriter.handler(e)) as Promise<Answer | undefined>;
   const letter = (id: string) =>
-    rt.storage.getEntity(entities.deadLetter, deadLetterKey(id)) as
+    app().storage.getEntity(entities.deadLetter, deadLetterKey(id)) as
       { status: string; reason: string; attempts: number } | undefined;
 
   /**
@@ -71,7 +66,7 @@ describe('consumer handler', () => {
 
   async function existing(issueId: string) {
     await deliver(event([recordActivity(issueId)]));
-    expect(storedIssue(rt, issueId)?.version).toBe(1);
+    expect(storedIssue(app(), issueId)?.version).toBe(1);
   }
 
   describe('up front, before any work', () => {
@@ -90,7 +85,7 @@ describe('consumer handler', () => {
         attempts: 41,
       });
       expect(letter(done.commandId)).toBeUndefined();
-      expect(storedIssue(rt, '10001')).toBeUndefined();
+      expect(storedIssue(app(), '10001')).toBeUndefined();
       expect(warnings).toContain(
         'Dead-lettered 1 command(s) after 41 attempt(s): delivered 41 times without settling; storage error: X',
       );
@@ -99,10 +94,10 @@ describe('consumer handler', () => {
     it('still works on the 40th delivery, and on a first one whatever is left of the window', async () => {
       const cmd = recordActivity('10001');
       expect(await deliver(event([cmd], { retryCount: 39 }))).toBeUndefined();
-      expect(storedReceipt(rt, cmd.commandId)?.status).toBe('applied');
+      expect(storedReceipt(app(), cmd.commandId)?.status).toBe('applied');
       const first = recordActivity('10001');
       expect(await deliver(event([first], { retentionWindow: { remainingTimeMs: 1000 } }))).toBeUndefined();
-      expect(storedReceipt(rt, first.commandId)?.status).toBe('applied');
+      expect(storedReceipt(app(), first.commandId)?.status).toBe('applied');
     });
 
     it('dead-letters a redelivery with under 2 hours of the window left, naming crashes when nothing else is known', async () => {
@@ -111,7 +106,7 @@ describe('consumer handler', () => {
       expect(
         await deliver(event([atMargin], { retryCount: 1, retentionWindow: { remainingTimeMs: 2 * HOUR } })),
       ).toBeUndefined();
-      expect(storedReceipt(rt, atMargin.commandId)?.status).toBe('applied');
+      expect(storedReceipt(app(), atMargin.commandId)?.status).toBe('applied');
       await deliver(event([cmd], { retryCount: 1, retentionWindow: { remainingTimeMs: 2 * HOUR - 1 } }));
       expect(letter(cmd.commandId)?.reason).toBe('delivered 2 times without settling; crashes or time-outs');
     });
@@ -136,23 +131,23 @@ describe('consumer handler', () => {
     it('with the window closing and the dead letters refused, hands the commands to a new event', async () => {
       failWrites({ letters: kvsError(503, 'SERVICE_UNAVAILABLE') });
       const cmd = recordActivity('10001');
-      const pushed = rt.metered()['events.pushed'];
+      const pushed = app().metered()['events.pushed'];
       const answer = await deliver(
         event([cmd], { retryCount: 45, retentionWindow: { remainingTimeMs: 60_000 + 10 * 60_000 - 1 } }),
       );
       expect(answer).toBeUndefined();
-      expect(rt.metered()['events.pushed'] - pushed).toBe(1);
+      expect(app().metered()['events.pushed'] - pushed).toBe(1);
       expect(warnings.some((w) => w.startsWith('Handed 1 command(s) to a new event'))).toBe(true);
       // Pushed without coalescing: the hand-off writes nothing to storage, not even a deposit.
-      expect(storedReceipt(rt, cmd.commandId)).toBeUndefined();
+      expect(storedReceipt(app(), cmd.commandId)).toBeUndefined();
       vi.mocked(kvs.transact).mockRestore();
-      await rt.runUntilIdle();
-      expect(storedReceipt(rt, cmd.commandId)?.status).toBe('applied');
+      await app().runUntilIdle();
+      expect(storedReceipt(app(), cmd.commandId)?.status).toBe('applied');
     });
 
     it('when the hand-off push fails too, logs it and retries in 60 s', async () => {
       failWrites({ letters: kvsError(503, 'SERVICE_UNAVAILABLE') });
-      rt.setFaults({ push: { serverError: 1 } });
+      app().setFaults({ push: { serverError: 1 } });
       const answer = await deliver(
         event([recordActivity('10001')], {
           retryCount: 45,
@@ -172,16 +167,16 @@ describe('consumer handler', () => {
 
     it('hands off a replay as a replay, so a dead-lettered command is still applied', async () => {
       const cmd = recordActivity('10001');
-      await rt.runAsApp(() => issueWriter.deadLetters.park([cmd], 'push kept failing'));
-      expect(storedReceipt(rt, cmd.commandId)?.status).toBe('dead-lettered');
+      await app().runAsApp(() => issueWriter.deadLetters.park([cmd], 'push kept failing'));
+      expect(storedReceipt(app(), cmd.commandId)?.status).toBe('dead-lettered');
       failWrites({ letters: kvsError(503, 'SERVICE_UNAVAILABLE') });
       const answer = await deliver(
         event([cmd], { retryCount: 45, retentionWindow: { remainingTimeMs: 5 * 60_000 } }, { replay: true }),
       );
       expect(answer).toBeUndefined();
       vi.mocked(kvs.transact).mockRestore();
-      await rt.runUntilIdle();
-      expect(storedReceipt(rt, cmd.commandId)?.status).toBe('applied');
+      await app().runUntilIdle();
+      expect(storedReceipt(app(), cmd.commandId)?.status).toBe('applied');
     });
 
     it('logs nothing and writes nothing when every command was settled by earlier attempts', async () => {
@@ -196,7 +191,7 @@ describe('consumer handler', () => {
 
     it('hands nothing off while a retry would still leave 10 minutes', async () => {
       failWrites({ letters: kvsError(503, 'SERVICE_UNAVAILABLE') });
-      const pushed = rt.metered()['events.pushed'];
+      const pushed = app().metered()['events.pushed'];
       const answer = await deliver(
         event([recordActivity('10001')], {
           retryCount: 45,
@@ -204,7 +199,7 @@ describe('consumer handler', () => {
         }),
       );
       expect(answer?.retryOptions.retryAfter).toBe(60);
-      expect(rt.metered()['events.pushed']).toBe(pushed);
+      expect(app().metered()['events.pushed']).toBe(pushed);
     });
   });
 
@@ -328,12 +323,12 @@ describe('consumer handler', () => {
     it('reads receipts first on a redelivery, skipping what an earlier attempt settled', async () => {
       const done = recordActivity('10001');
       await deliver(event([done]));
-      const batches = rt.metered()['kvs.batch.get'];
-      const failed = rt.metered()['kvs.failedConditions'];
+      const batches = app().metered()['kvs.batch.get'];
+      const failed = app().metered()['kvs.failedConditions'];
       expect(await deliver(event([done, recordActivity('10001')], { retryCount: 1 }))).toBeUndefined();
-      expect(rt.metered()['kvs.batch.get'] - batches).toBe(1);
-      expect(rt.metered()['kvs.failedConditions']).toBe(failed);
-      expect(storedIssue(rt, '10001')?.version).toBe(2);
+      expect(app().metered()['kvs.batch.get'] - batches).toBe(1);
+      expect(app().metered()['kvs.failedConditions']).toBe(failed);
+      expect(storedIssue(app(), '10001')?.version).toBe(2);
     });
 
     it('records a command id reused for a different command, and logs it', async () => {
@@ -354,7 +349,7 @@ describe('consumer handler', () => {
         status: 'malformed',
         reason: `command id ${original.commandId} was already used for a different command; this one was not applied`,
       });
-      expect(storedIssue(rt, '10001')?.version).toBe(1);
+      expect(storedIssue(app(), '10001')?.version).toBe(1);
     });
 
     it('logs a reused id it could not record, and is done all the same', async () => {
@@ -367,7 +362,7 @@ describe('consumer handler', () => {
         '1 command(s) reuse the id of a different, settled command',
         'Recording them failed: UNAVAILABLE (503)',
       ]);
-      expect(storedIssue(rt, '10002')).toBeUndefined();
+      expect(storedIssue(app(), '10002')).toBeUndefined();
     });
   });
 
@@ -379,10 +374,10 @@ describe('consumer handler', () => {
       expect(await deliver(event([malformed, good]))).toBeUndefined();
       expect(errors.some((e) => e.startsWith('Malformed command in event evt-1: '))).toBe(true);
       expect(letter('malformed:evt-1:0')?.status).toBe('malformed');
-      expect(storedReceipt(rt, good.commandId)?.status).toBe('applied');
+      expect(storedReceipt(app(), good.commandId)?.status).toBe('applied');
 
       // A redelivery that says it was recorded does not record it again.
-      await rt.runAsApp(() => kvs.entity(entities.deadLetter).delete(deadLetterKey('malformed:evt-1:0')));
+      await app().runAsApp(() => kvs.entity(entities.deadLetter).delete(deadLetterKey('malformed:evt-1:0')));
       errors.length = 0;
       await deliver(
         event([malformed, good], { retryCount: 1, retryData: { attempt: 1, malformedRecorded: true } }),
@@ -410,7 +405,7 @@ describe('consumer handler', () => {
         settled: [good.commandId],
         malformedRecorded: false,
       });
-      expect(storedReceipt(rt, good.commandId)?.status).toBe('applied');
+      expect(storedReceipt(app(), good.commandId)?.status).toBe('applied');
 
       const late = await deliver(
         event([malformed, good], { retryCount: 1, retentionWindow: { remainingTimeMs: 2 * HOUR + 1000 } }),
@@ -458,7 +453,7 @@ describe('consumer handler', () => {
     const cmds: AnyEnvelope[] = [recordActivity('10001'), recordActivity('10002')];
     await deliver(event(cmds));
     await deliver(event(cmds, { retryCount: 1 }));
-    expect(storedIssue(rt, '10001')?.version).toBe(1);
-    expect(storedIssue(rt, '10002')?.version).toBe(1);
+    expect(storedIssue(app(), '10001')?.version).toBe(1);
+    expect(storedIssue(app(), '10002')?.version).toBe(1);
   });
 });

@@ -3,37 +3,29 @@
 // when nothing else is waiting on them, each refusal naming the letter and why, and how long a
 // replayed or discarded letter is kept. docs/writer.md, "Dead letters".
 import { kvs } from '@forge/kvs';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { LocalForgeRuntime } from '../../local-runtime/index.js';
+import { describe, expect, it, vi } from 'vitest';
 import { issueWriter } from '../../src/shared/issue-data/issue-writer.js';
 import { deadLetterKey, WriterError } from '../../src/shared/writer/index.js';
 import { failBatchReads } from './failed-batch-reads.js';
-import { recordActivity, startApp, storedReceipt } from './harness.js';
+import { appPerTest, recordActivity, storedReceipt } from './harness.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const entities = issueWriter.entities;
 
 describe('dead letters: list, replay, discard', () => {
-  let rt: LocalForgeRuntime;
-  beforeEach(async () => {
-    rt = await startApp();
-  });
-  afterEach(() => {
-    vi.restoreAllMocks();
-    rt.close();
-  });
+  const app = appPerTest();
 
-  const letter = (id: string) => rt.storage.getEntity(entities.deadLetter, deadLetterKey(id));
+  const letter = (id: string) => app().storage.getEntity(entities.deadLetter, deadLetterKey(id));
   /** Open dead letters, one per command (as a producer whose pushes kept failing leaves them). */
   async function parked(count: number): Promise<string[]> {
     const cmds = Array.from({ length: count }, (_, i) => recordActivity(`${10001 + i}`));
-    await rt.runAsApp(() => issueWriter.deadLetters.park(cmds, 'pushes kept failing'));
+    await app().runAsApp(() => issueWriter.deadLetters.park(cmds, 'pushes kept failing'));
     return cmds.map((c) => c.commandId);
   }
   const list = (status?: 'open' | 'replayed' | 'discarded', options?: { limit?: number; cursor?: string }) =>
-    rt.runAsApp(() => issueWriter.deadLetters.list(status, options));
-  const replay = (ids: string[]) => rt.runAsApp(() => issueWriter.deadLetters.replay(ids));
-  const discard = (ids: string[]) => rt.runAsApp(() => issueWriter.deadLetters.discard(ids));
+    app().runAsApp(() => issueWriter.deadLetters.list(status, options));
+  const replay = (ids: string[]) => app().runAsApp(() => issueWriter.deadLetters.replay(ids));
+  const discard = (ids: string[]) => app().runAsApp(() => issueWriter.deadLetters.discard(ids));
   const refusal = (call: Promise<unknown>) =>
     call.then(
       () => expect.fail('expected a refusal'),
@@ -42,9 +34,9 @@ describe('dead letters: list, replay, discard', () => {
 
   it('lists the newest letter first, a page at a time, the last page without a cursor', async () => {
     const [oldest] = await parked(1);
-    await rt.advance(1000);
+    await app().advance(1000);
     const [middle] = await parked(1);
-    await rt.advance(1000);
+    await app().advance(1000);
     const [newest] = await parked(1);
 
     const first = await list('open', { limit: 2 });
@@ -79,9 +71,9 @@ describe('dead letters: list, replay, discard', () => {
     expect(letter(id!)).toEqual({ ...before, status: 'discarded' });
     expect((await list('open')).deadLetters).toEqual([]);
     expect((await list('discarded')).deadLetters).toEqual([{ ...before, status: 'discarded' }]);
-    await rt.advance(8 * DAY - 60_000);
+    await app().advance(8 * DAY - 60_000);
     expect(letter(id!)).toMatchObject({ status: 'discarded' });
-    await rt.advance(2 * 60_000);
+    await app().advance(2 * 60_000);
     expect(letter(id!)).toBeUndefined();
   });
 
@@ -90,11 +82,11 @@ describe('dead letters: list, replay, discard', () => {
     const before = letter(id!) as object;
     await replay([id!]);
     expect(letter(id!)).toEqual({ ...before, status: 'replayed' });
-    await rt.runUntilIdle();
-    expect(storedReceipt(rt, id!)?.status).toBe('applied');
-    await rt.advance(8 * DAY + 60_000);
+    await app().runUntilIdle();
+    expect(storedReceipt(app(), id!)?.status).toBe('applied');
+    await app().advance(8 * DAY + 60_000);
     expect((await list('replayed')).deadLetters.map((l) => l.deadLetterId)).toEqual([id]);
-    await rt.advance(22 * DAY);
+    await app().advance(22 * DAY);
     expect(letter(id!)).toBeUndefined();
   });
 
@@ -114,7 +106,7 @@ describe('dead letters: list, replay, discard', () => {
 
   it('refuses an id with no dead letter, naming it, and replays or discards nothing', async () => {
     const [id] = await parked(1);
-    const pushed = rt.metered()['events.pushed'];
+    const pushed = app().metered()['events.pushed'];
     for (const call of [replay, discard]) {
       const error = await refusal(call([id!, 'cmd-no-such-letter']));
       expect(error).toMatchObject({
@@ -124,13 +116,13 @@ describe('dead letters: list, replay, discard', () => {
         message: 'no dead letter cmd-no-such-letter',
       });
     }
-    expect(rt.metered()['events.pushed']).toBe(pushed);
+    expect(app().metered()['events.pushed']).toBe(pushed);
     expect(letter(id!)).toMatchObject({ status: 'open' });
   });
 
   it('refuses an id storage could never hold as not found, without a request', async () => {
     const [id] = await parked(1);
-    const before = rt.metered()['kvs.requests'];
+    const before = app().metered()['kvs.requests'];
     for (const bad of ['no/such id', 'x'.repeat(498), '   ']) {
       for (const call of [replay, discard]) {
         const error = await refusal(call([id!, bad]));
@@ -141,7 +133,7 @@ describe('dead letters: list, replay, discard', () => {
         });
       }
     }
-    expect(rt.metered()['kvs.requests']).toBe(before);
+    expect(app().metered()['kvs.requests']).toBe(before);
     expect(letter(id!)).toMatchObject({ status: 'open' });
     // The longest id whose letter key storage takes is still looked up: 497 characters.
     expect(await refusal(discard(['x'.repeat(497)]))).toMatchObject({
@@ -152,7 +144,7 @@ describe('dead letters: list, replay, discard', () => {
   it('refuses to replay a letter whose command was applied, or malformed input, saying why', async () => {
     const [id] = await parked(1);
     await replay([id!]);
-    await rt.runUntilIdle();
+    await app().runUntilIdle();
     expect(await refusal(replay([id!]))).toMatchObject({
       code: 'dead-letter-not-open',
       retryable: false,
@@ -160,17 +152,17 @@ describe('dead letters: list, replay, discard', () => {
     });
 
     // An event whose command could not be read: its letter has no command, and no receipt.
-    await rt.runAsApp(() =>
+    await app().runAsApp(() =>
       issueWriter.handler({ body: { v: 1, commands: ['not a command'] }, eventId: 'evt-1' }),
     );
     const malformed = 'malformed:evt-1:0';
     expect(letter(malformed)).toMatchObject({ status: 'malformed' });
-    const pushed = rt.metered()['events.pushed'];
+    const pushed = app().metered()['events.pushed'];
     expect(await refusal(replay([malformed]))).toMatchObject({
       code: 'dead-letter-not-open',
       message: `dead letter ${malformed} is malformed: nothing to replay`,
     });
-    expect(rt.metered()['events.pushed']).toBe(pushed);
+    expect(app().metered()['events.pushed']).toBe(pushed);
   });
 
   it('fails with a retryable storage error naming it when a letter cannot be read', async () => {

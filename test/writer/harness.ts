@@ -1,5 +1,6 @@
 // Shared set-up for the writer's tests: the real app on the local runtime, and command builders.
 import path from 'node:path';
+import { afterEach, beforeEach, vi } from 'vitest';
 import { createRuntime, type LocalForgeRuntime, type RuntimeOptions } from '../../local-runtime/index.js';
 import {
   type IssueEnvelope,
@@ -13,6 +14,22 @@ export const appDir = path.resolve(import.meta.dirname, '../..');
 
 export function startApp(options: RuntimeOptions = {}): Promise<LocalForgeRuntime> {
   return createRuntime({ appDir, ...options });
+}
+
+/**
+ * A fresh app for each test of the enclosing `describe`, closed after it with every mock restored.
+ * Call it before the describe's own hooks, which then see the test's runtime; returns a getter.
+ */
+export function appPerTest(options: RuntimeOptions = {}): () => LocalForgeRuntime {
+  let rt: LocalForgeRuntime | undefined;
+  beforeEach(async () => {
+    rt = await startApp(options);
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    rt?.close();
+  });
+  return () => rt!;
 }
 
 let counter = 0;

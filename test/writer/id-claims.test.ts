@@ -3,24 +3,18 @@
 // do, and a claim that fails for another reason (storage trouble, nothing claimed) fails the
 // enqueue with that storage error, not as a reused id; neither pushes anything.
 import { ForgeKvsAPIError, kvs } from '@forge/kvs';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { LocalForgeRuntime } from '../../local-runtime/index.js';
+import { describe, expect, it, vi } from 'vitest';
 import { issueWriter } from '../../src/shared/issue-data/issue-writer.js';
-import { recordActivity, startApp } from './harness.js';
+import { appPerTest, recordActivity } from './harness.js';
 
 describe('claiming command ids', () => {
-  let rt: LocalForgeRuntime;
-  beforeEach(async () => {
-    rt = await startApp();
-  });
-  afterEach(() => {
-    vi.restoreAllMocks();
-    rt.close();
-  });
+  const app = appPerTest();
 
   const enqueueClaimed = (cmd: ReturnType<typeof recordActivity>) =>
-    rt.runAsApp(() => issueWriter.enqueue(cmd, { claimIds: true })).catch((e: unknown) => e);
-  const pushed = () => rt.metered()['events.pushed'] ?? 0;
+    app()
+      .runAsApp(() => issueWriter.enqueue(cmd, { claimIds: true }))
+      .catch((e: unknown) => e);
+  const pushed = () => app().metered()['events.pushed'] ?? 0;
 
   it('refuses a different command under a claimed id, naming the id and what to do instead', async () => {
     const first = recordActivity('10001');

@@ -4,14 +4,13 @@
 // next read decides, how often it commits, how long it waits and what it reports.
 // docs/writer.md, "The consumer, step by step".
 import { ForgeKvsAPIError, kvs } from '@forge/kvs';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { LocalForgeRuntime } from '../../local-runtime/index.js';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { issueWriter } from '../../src/shared/issue-data/issue-writer.js';
 import type { AnyEnvelope, Committed } from '../../src/shared/writer/index.js';
 import { deposit, HOT_WINDOW_MS } from '../../src/shared/writer/coalescing.js';
 import { createStateRecords } from '../../src/shared/writer/consumer/commit.js';
 import { settleCommands, type SettleOptions } from '../../src/shared/writer/consumer/settle-commands.js';
-import { envelopeFor, recordActivity, startApp, storedIssue, storedReceipt } from './harness.js';
+import { appPerTest, envelopeFor, recordActivity, storedIssue, storedReceipt } from './harness.js';
 import { commitElsewhere, interceptTransactions } from './intercepted-transactions.js';
 
 const config = issueWriter.config;
@@ -23,17 +22,12 @@ const kvsError = (status: number, code: string) =>
   new ForgeKvsAPIError({ status, statusText: code }, { code, message: `${code} happened` });
 
 describe('settleCommands', () => {
-  let rt: LocalForgeRuntime;
+  const app = appPerTest();
   let commits: number;
   let waits: number[];
   beforeEach(async () => {
-    rt = await startApp();
     commits = 0;
     waits = [];
-  });
-  afterEach(() => {
-    vi.restoreAllMocks();
-    rt.close();
   });
 
   function interceptCommits(onCommit: OnCommit): void {
@@ -44,7 +38,7 @@ describe('settleCommands', () => {
   const countCommits = () => interceptCommits((_, execute) => execute());
 
   const settle = (commands: AnyEnvelope[], options: SettleOptions = {}, onCommit = config.onCommit) =>
-    rt.runAsApp(() =>
+    app().runAsApp(() =>
       settleCommands({ ...config, onCommit }, commands, {
         sleep: async (ms) => void waits.push(ms),
         ...options,
@@ -53,10 +47,10 @@ describe('settleCommands', () => {
 
   /** Another consumer commits on the issue: same state, a new commit stamp and, if asked, version. */
   const competingCommit = (issueId: string, bumpVersion = true) =>
-    rt.runAsApp(() => commitElsewhere(config, issueId, bumpVersion));
+    app().runAsApp(() => commitElsewhere(config, issueId, bumpVersion));
 
   async function applied(...commands: AnyEnvelope[]): Promise<void> {
-    const result = await rt.runAsApp(() => settleCommands(config, commands));
+    const result = await app().runAsApp(() => settleCommands(config, commands));
     expect(result.unsettled).toEqual([]);
   }
 
@@ -80,19 +74,19 @@ describe('settleCommands', () => {
       drainedSettled: 0,
     });
     expect([...result.settled].sort()).toEqual([first.commandId, known.commandId].sort());
-    expect(storedIssue(rt, '10001')?.version).toBe(1);
-    expect(storedIssue(rt, '10001')?.state.activity.counts.updated).toBe(1);
-    expect(storedReceipt(rt, known.commandId)).toBeUndefined();
+    expect(storedIssue(app(), '10001')?.version).toBe(1);
+    expect(storedIssue(app(), '10001')?.state.activity.counts.updated).toBe(1);
+    expect(storedReceipt(app(), known.commandId)).toBeUndefined();
     expect(commits).toBe(1);
     expect(waits).toEqual([]);
   });
 
   it('stores nothing and reads nothing when every command is already settled', async () => {
     const cmd = recordActivity('10001');
-    const before = rt.metered()['kvs.requests'];
+    const before = app().metered()['kvs.requests'];
     expect(before).toBeTypeOf('number');
     const result = await settle([cmd], { alreadySettled: [cmd.commandId] });
-    expect(rt.metered()['kvs.requests']).toBe(before);
+    expect(app().metered()['kvs.requests']).toBe(before);
     expect(result).toMatchObject({ unsettled: [], conflicts: 0 });
   });
 
@@ -102,7 +96,7 @@ describe('settleCommands', () => {
     countCommits();
     const fresh = recordActivity('10001');
     const reads = () => {
-      const m = rt.metered();
+      const m = app().metered();
       return { requests: m['kvs.readRequests'], gets: m['kvs.entity.get'], batches: m['kvs.batch.get'] };
     };
     let before = reads();
@@ -115,19 +109,19 @@ describe('settleCommands', () => {
     });
     expect(commits).toBe(1);
 
-    const failedConditions = rt.metered()['kvs.failedConditions'];
+    const failedConditions = app().metered()['kvs.failedConditions'];
     before = reads();
     const result = await settle([done, fresh], { receiptsFirst: true });
     expect(result).toMatchObject({ unsettled: [], conflicts: 0, reusedIds: [] });
     expect(commits).toBe(2);
-    expect(rt.metered()['kvs.failedConditions']).toBe(failedConditions);
+    expect(app().metered()['kvs.failedConditions']).toBe(failedConditions);
     // The state and both receipts, in one batch.
     expect(reads()).toEqual({
       requests: before.requests + 1,
       gets: before.gets,
       batches: before.batches + 1,
     });
-    expect(storedIssue(rt, '10001')?.version).toBe(2);
+    expect(storedIssue(app(), '10001')?.version).toBe(2);
   });
 
   it('reports a settled id reused by a different command, and never applies it', async () => {
@@ -143,19 +137,19 @@ describe('settleCommands', () => {
     const result = await settle([reused], { receiptsFirst: true });
     expect(result.reusedIds).toEqual([reused]);
     expect(result.unsettled).toEqual([]);
-    expect(storedIssue(rt, '10001')?.state.activity.counts.updated).toBe(1);
+    expect(storedIssue(app(), '10001')?.state.activity.counts.updated).toBe(1);
   });
 
   it('settles a command whose receipt predates fingerprints, without calling its id reused', async () => {
     const original = recordActivity('10001');
     await applied(original);
     // A receipt written before receipts carried a fingerprint: it names no command to compare with.
-    const { fingerprint, ...older } = storedReceipt(rt, original.commandId)!;
+    const { fingerprint, ...older } = storedReceipt(app(), original.commandId)!;
     expect(fingerprint).toEqual(expect.any(String));
-    await rt.runAsApp(() => kvs.entity('command-receipt').set(original.commandId, older));
+    await app().runAsApp(() => kvs.entity('command-receipt').set(original.commandId, older));
     const result = await settle([original], { receiptsFirst: true });
     expect(result).toMatchObject({ unsettled: [], reusedIds: [] });
-    expect(storedIssue(rt, '10001')?.version).toBe(1);
+    expect(storedIssue(app(), '10001')?.version).toBe(1);
   });
 
   it('counts a competing commit as a conflict, waits a jittered 10 to 50 ms, and applies on top of it', async () => {
@@ -170,7 +164,7 @@ describe('settleCommands', () => {
     expect(waits).toHaveLength(1);
     expect(waits[0]).toBeGreaterThanOrEqual(10);
     expect(waits[0]).toBeLessThanOrEqual(50);
-    expect(storedIssue(rt, '10001')?.version).toBe(3);
+    expect(storedIssue(app(), '10001')?.version).toBe(3);
   });
 
   it('counts a competing commit that only moved the commit stamp (it refused everything) as a conflict', async () => {
@@ -181,7 +175,7 @@ describe('settleCommands', () => {
     });
     const result = await settle([recordActivity('10001')]);
     expect(result).toMatchObject({ unsettled: [], conflicts: 1 });
-    expect(storedIssue(rt, '10001')?.version).toBe(2);
+    expect(storedIssue(app(), '10001')?.version).toBe(2);
   });
 
   it('counts a record created by someone else after an empty read as a conflict', async () => {
@@ -191,7 +185,7 @@ describe('settleCommands', () => {
     });
     const result = await settle([recordActivity('10001')]);
     expect(result).toMatchObject({ unsettled: [], conflicts: 1 });
-    expect(storedIssue(rt, '10001')?.version).toBe(2);
+    expect(storedIssue(app(), '10001')?.version).toBe(2);
   });
 
   it('counts a command dead-lettered meanwhile (its receipt settled, the record unchanged) as a conflict', async () => {
@@ -199,7 +193,7 @@ describe('settleCommands', () => {
     const [lettered, other] = [recordActivity('10001'), recordActivity('10001')];
     interceptCommits(async (n, execute) => {
       if (n === 0)
-        await rt.runAsApp(() =>
+        await app().runAsApp(() =>
           kvs.entity(config.entities.receipt).set(lettered.commandId, {
             commandId: lettered.commandId,
             issueId: '10001',
@@ -214,20 +208,20 @@ describe('settleCommands', () => {
     const result = await settle([lettered, other]);
     // Decided from the receipt: a conflict, retried with conditions as before (not as unexplained).
     expect(result).toMatchObject({ unsettled: [], conflicts: 1 });
-    expect(storedReceipt(rt, lettered.commandId)?.status).toBe('dead-lettered');
-    expect(storedReceipt(rt, other.commandId)?.status).toBe('applied');
-    expect(storedIssue(rt, '10001')?.version).toBe(2);
+    expect(storedReceipt(app(), lettered.commandId)?.status).toBe('dead-lettered');
+    expect(storedReceipt(app(), other.commandId)?.status).toBe('applied');
+    expect(storedIssue(app(), '10001')?.version).toBe(2);
   });
 
   it('counts a record that vanished before the commit as a conflict, even an empty one just created', async () => {
-    await rt.runAsApp(() => createStateRecords(config, ['10001']));
+    await app().runAsApp(() => createStateRecords(config, ['10001']));
     interceptCommits(async (n, execute) => {
-      if (n === 0) await rt.runAsApp(() => kvs.entity(config.entities.state).delete('10001'));
+      if (n === 0) await app().runAsApp(() => kvs.entity(config.entities.state).delete('10001'));
       return execute();
     });
     const result = await settle([recordActivity('10001')]);
     expect(result).toMatchObject({ unsettled: [], conflicts: 1 });
-    expect(storedIssue(rt, '10001')?.version).toBe(1);
+    expect(storedIssue(app(), '10001')?.version).toBe(1);
   });
 
   it('gives up for now after the inline attempts, each conflict waiting longer, with the commands unsettled', async () => {
@@ -248,7 +242,7 @@ describe('settleCommands', () => {
     expect(waits[1]).toBeLessThanOrEqual(100);
     expect(waits[2]).toBeLessThanOrEqual(200);
     expect(waits[2]).toBeGreaterThan(0);
-    expect(storedReceipt(rt, cmd.commandId)).toBeUndefined();
+    expect(storedReceipt(app(), cmd.commandId)).toBeUndefined();
   });
 
   it('tells a commit that went through but answered with an error from a failed one, and applies nothing twice', async () => {
@@ -263,7 +257,7 @@ describe('settleCommands', () => {
     expect(result.error).toBeUndefined();
     expect(result.settled).toEqual(new Set([cmd.commandId]));
     expect(commits).toBe(1);
-    expect(storedIssue(rt, '10001')?.version).toBe(1);
+    expect(storedIssue(app(), '10001')?.version).toBe(1);
   });
 
   it('meets an unexplained refusal by creating the missing record and committing without conditions', async () => {
@@ -278,8 +272,8 @@ describe('settleCommands', () => {
     expect(result.permanent).toBeUndefined();
     expect(commits).toBe(2);
     expect(waits).toHaveLength(1);
-    expect(storedIssue(rt, '10001')?.version).toBe(1);
-    expect(storedReceipt(rt, cmd.commandId)?.status).toBe('applied');
+    expect(storedIssue(app(), '10001')?.version).toBe(1);
+    expect(storedReceipt(app(), cmd.commandId)?.status).toBe('applied');
   });
 
   it('retries a 4xx nothing explains once more at once, then fails it as permanent, naming it', async () => {
@@ -293,7 +287,7 @@ describe('settleCommands', () => {
     expect(result).toMatchObject({ unsettled: [cmd], conflicts: 0 });
     expect(result.error).toBeUndefined();
     expect(commits).toBe(3);
-    expect(storedIssue(rt, '10001')?.version).toBe(1);
+    expect(storedIssue(app(), '10001')?.version).toBe(1);
   });
 
   it('never calls a 409 permanent, however often nothing explains it', async () => {
@@ -341,14 +335,14 @@ describe('settleCommands', () => {
     // Round one: A1 fails, B1 commits, [A2, B2] is skipped. Round two: A1 (24), then B's last 6
     // (one chunk, packed after A1 would overflow), then A2.
     expect(commits).toBe(5);
-    expect(storedIssue(rt, '10001')?.version).toBe(32);
-    expect(storedIssue(rt, '10002')?.version).toBe(31);
+    expect(storedIssue(app(), '10001')?.version).toBe(32);
+    expect(storedIssue(app(), '10002')?.version).toBe(31);
   });
 
   describe('coalescing', () => {
     const deposited = async (issueId: string) => {
       const other = recordActivity(issueId);
-      expect(await rt.runAsApp(() => deposit(config, [other]))).toBe(1);
+      expect(await app().runAsApp(() => deposit(config, [other]))).toBe(1);
       return other;
     };
 
@@ -358,9 +352,9 @@ describe('settleCommands', () => {
       const result = await settle([own], { drain: { partitionId: '10001', when: 'always' } });
       expect(result).toMatchObject({ unsettled: [], drained: 1, drainedSettled: 1 });
       expect(result.settled).toEqual(new Set([own.commandId]));
-      expect(storedReceipt(rt, other.commandId)).toMatchObject({ status: 'applied', coalesced: true });
-      expect(storedReceipt(rt, own.commandId)?.status).toBe('applied');
-      expect(storedReceipt(rt, own.commandId)?.coalesced).toBeUndefined();
+      expect(storedReceipt(app(), other.commandId)).toMatchObject({ status: 'applied', coalesced: true });
+      expect(storedReceipt(app(), own.commandId)?.status).toBe('applied');
+      expect(storedReceipt(app(), own.commandId)?.coalesced).toBeUndefined();
     });
 
     it('reports a drained deposit left unsettled as neither settled nor its own', async () => {
@@ -374,7 +368,7 @@ describe('settleCommands', () => {
       const result = await settle([own], { drain: { partitionId: '10001', when: 'always' } });
       expect(result).toMatchObject({ unsettled: [own], drained: 1, drainedSettled: 0 });
       expect(result.settled).toEqual(new Set());
-      expect(storedReceipt(rt, other.commandId)?.status).toBe('pending');
+      expect(storedReceipt(app(), other.commandId)?.status).toBe('pending');
     });
 
     it("takes a hot partition's deposits in its first round only: one made during a conflict waits for its own event", async () => {
@@ -392,8 +386,8 @@ describe('settleCommands', () => {
         drain: { partitionId: '10001', when: 'hot' },
       });
       expect(result).toMatchObject({ unsettled: [], conflicts: 1, drained: 1, drainedSettled: 1 });
-      expect(storedReceipt(rt, early.commandId)?.status).toBe('applied');
-      expect(storedReceipt(rt, late.commandId)?.status).toBe('pending');
+      expect(storedReceipt(app(), early.commandId)?.status).toBe('applied');
+      expect(storedReceipt(app(), late.commandId)?.status).toBe('pending');
     });
 
     it('drains a hot partition only: committed to within the hot window, and with commands of its own to commit', async () => {
@@ -401,7 +395,7 @@ describe('settleCommands', () => {
       const other = await deposited('10001');
       const hot = await settle([recordActivity('10001')], { drain: { partitionId: '10001', when: 'hot' } });
       expect(hot.drained).toBe(1);
-      expect(storedReceipt(rt, other.commandId)?.status).toBe('applied');
+      expect(storedReceipt(app(), other.commandId)?.status).toBe('applied');
 
       await deposited('10001');
       const settledAlready = recordActivity('10001');
@@ -413,8 +407,8 @@ describe('settleCommands', () => {
       expect(nothingToDo.drained).toBe(0);
 
       // Commit stamps grow by at least 1 ms per commit, so wait the window from the last of them.
-      const lastStamp = storedIssue(rt, '10001')!.updatedAt;
-      await rt.advance(lastStamp - (await rt.runAsApp(async () => Date.now())) + HOT_WINDOW_MS);
+      const lastStamp = storedIssue(app(), '10001')!.updatedAt;
+      await app().advance(lastStamp - (await app().runAsApp(async () => Date.now())) + HOT_WINDOW_MS);
       const cold = await settle([recordActivity('10001')], { drain: { partitionId: '10001', when: 'hot' } });
       expect(cold.drained).toBe(0);
 
@@ -441,7 +435,7 @@ describe('settleCommands', () => {
       // Refused by the reducer (a view older than the issue): committed, but nothing applied.
       const stale = recordActivity('10001', { expectedVersion: 0 });
       await settle([stale], {}, onCommit);
-      expect(storedReceipt(rt, stale.commandId)?.status).toBe('rejected');
+      expect(storedReceipt(app(), stale.commandId)?.status).toBe('rejected');
       expect(seen).toHaveLength(1);
     });
   });
